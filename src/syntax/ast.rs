@@ -1,0 +1,505 @@
+//! The typed syntax tree of one IPL file: every node carries its byte span.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::span::Span;
+
+/// A name as written, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A value with the span of its source text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// A date as written; `value` is `None` when it is not a real calendar date
+/// (the checker reports it, so nothing downstream has to).
+pub type DateLit = Spanned<Option<Date>>;
+
+/// A percentage in hundredths of a percent (`12.5%` is 1250), so that sums
+/// are exact.
+pub type Percent = Spanned<u32>;
+
+/// `45 days`, `6 months`, `2 years`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Duration {
+    pub count: u32,
+    pub unit: DurationUnit,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DurationUnit {
+    Days,
+    Months,
+    Years,
+}
+
+/// One parsed file: its items, in source order.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct File {
+    pub items: Vec<Item>,
+}
+
+/// A top-level item with its doc comment.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    /// The `///` lines right above the item, without the slashes.
+    pub doc: Option<String>,
+    pub kind: ItemKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "item", rename_all = "snake_case")]
+pub enum ItemKind {
+    Agreement(Agreement),
+    Party(Party),
+    Group(Group),
+    Tree(Tree),
+    Asset(Asset),
+    Grant(Grant),
+    Clause(Clause),
+    Scenario(Scenario),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Agreement {
+    pub title: Spanned<String>,
+    pub keyword: Span,
+    pub effective: Vec<DateLit>,
+    pub expires: Vec<DateLit>,
+    pub term: Vec<Duration>,
+    pub open_ended: Vec<Span>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyKind {
+    /// A signatory, or an affiliate when `affiliate_of` is set.
+    Party,
+    ThirdParty,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Party {
+    pub kind: PartyKind,
+    pub id: Ident,
+    pub legal_name: Spanned<String>,
+    pub affiliate_of: Option<Ident>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    pub id: Ident,
+    pub members: Vec<Ident>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TreeKind {
+    Fields,
+    Territories,
+    Actions,
+}
+
+impl TreeKind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            TreeKind::Fields => "fields",
+            TreeKind::Territories => "territories",
+            TreeKind::Actions => "actions",
+        }
+    }
+    /// What one node of this tree is called in messages.
+    pub fn node_noun(self) -> &'static str {
+        match self {
+            TreeKind::Fields => "field",
+            TreeKind::Territories => "territory",
+            TreeKind::Actions => "verb",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tree {
+    pub kind: TreeKind,
+    pub keyword: Span,
+    pub nodes: Vec<Node>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Node {
+    pub id: Ident,
+    pub children: Vec<Node>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssetClass {
+    Background,
+    Foreground,
+    Sideground,
+}
+
+impl AssetClass {
+    pub const ALL: [(&'static str, AssetClass); 3] = [
+        ("background", AssetClass::Background),
+        ("foreground", AssetClass::Foreground),
+        ("sideground", AssetClass::Sideground),
+    ];
+    pub fn parse(word: &str) -> Option<AssetClass> {
+        Self::ALL.iter().find(|(w, _)| *w == word).map(|(_, c)| *c)
+    }
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, c)| *c == self)
+            .map_or("", |(w, _)| w)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssetType {
+    Patent,
+    KnowHow,
+    Software,
+    Data,
+    Design,
+    Copyright,
+    TradeSecret,
+}
+
+impl AssetType {
+    pub const ALL: [(&'static str, AssetType); 7] = [
+        ("patent", AssetType::Patent),
+        ("know_how", AssetType::KnowHow),
+        ("software", AssetType::Software),
+        ("data", AssetType::Data),
+        ("design", AssetType::Design),
+        ("copyright", AssetType::Copyright),
+        ("trade_secret", AssetType::TradeSecret),
+    ];
+    pub fn parse(word: &str) -> Option<AssetType> {
+        Self::ALL.iter().find(|(w, _)| *w == word).map(|(_, c)| *c)
+    }
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, c)| *c == self)
+            .map_or("", |(w, _)| w)
+    }
+}
+
+/// A value written after `class` or `type`: known, or the unknown word.
+#[derive(Debug, Clone, Serialize)]
+pub enum Word<T> {
+    Known(Spanned<T>),
+    Unknown(Ident),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Share {
+    pub owner: Ident,
+    /// `None` for `owner X` (a sole owner, 100%).
+    pub percent: Option<Percent>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Asset {
+    pub id: Ident,
+    pub title: Option<Spanned<String>>,
+    pub class: Vec<Word<AssetClass>>,
+    pub asset_type: Vec<Word<AssetType>>,
+    /// The `owner`/`owners` lines, each a list of shares.
+    pub owner_lines: Vec<Spanned<Vec<Share>>>,
+    pub tags: Vec<Ident>,
+    pub created: Vec<DateLit>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Grant {
+    pub label: Ident,
+    pub exclusive: Option<Spanned<bool>>,
+    pub asset: Ident,
+    pub licensor: Ident,
+    pub licensee: Ident,
+    pub field: Vec<Ident>,
+    pub territory: Vec<Ident>,
+    pub from: Vec<DateLit>,
+    pub until: Vec<DateLit>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClauseKind {
+    Permit,
+    Forbid,
+    Oblige,
+}
+
+impl ClauseKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClauseKind::Permit => "permit",
+            ClauseKind::Forbid => "forbid",
+            ClauseKind::Oblige => "oblige",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Clause {
+    pub label: Ident,
+    pub title: Option<Spanned<String>>,
+    pub notwithstanding: Vec<Ident>,
+    /// Exactly one when the clause is well formed; the parser reports others.
+    pub heads: Vec<Head>,
+    pub lines: Vec<Line>,
+    /// The span of `{ … }`.
+    pub body: Span,
+}
+
+impl Clause {
+    pub fn head(&self) -> Option<&Head> {
+        self.heads.first()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Head {
+    pub kind: Spanned<ClauseKind>,
+    /// Empty for `any`.
+    pub verbs: Vec<Ident>,
+    pub any_verb: Option<Span>,
+    /// Empty when no `of` is written: any asset.
+    pub assets: Vec<AssetSelector>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum AssetSelector {
+    Named(Ident),
+    Filter(AssetFilter),
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AssetFilter {
+    pub class: Option<AssetClass>,
+    pub asset_type: Option<AssetType>,
+    /// `Some(true)` for `jointly_owned`, `Some(false)` for `solely_owned`.
+    pub jointly_owned: Option<bool>,
+    pub tag: Option<Ident>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    pub kind: LineKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    By(Parties),
+    To(Parties),
+    Field(Vec<Ident>),
+    Territory(Vec<Ident>),
+    DuringTerm,
+    AfterTerm,
+    From(Time),
+    Until(Time),
+    When(Expr),
+    Unless(Expr),
+    Duty(Duty),
+}
+
+/// A set of parties: the items, minus the `except` items.
+#[derive(Debug, Clone, Serialize)]
+pub struct Parties {
+    pub include: Vec<PartyItem>,
+    pub except: Vec<PartyItem>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum PartyItem {
+    Named(Ident),
+    Anyone(Span),
+    Parties(Span),
+    ThirdParties(Span),
+    Owners(Span),
+    CoOwners(Span),
+    AffiliatesOf(Box<PartyItem>, Span),
+}
+
+impl PartyItem {
+    pub fn span(&self) -> Span {
+        match self {
+            PartyItem::Named(id) => id.span,
+            PartyItem::Anyone(s)
+            | PartyItem::Parties(s)
+            | PartyItem::ThirdParties(s)
+            | PartyItem::Owners(s)
+            | PartyItem::CoOwners(s)
+            | PartyItem::AffiliatesOf(_, s) => *s,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeBase {
+    Date(Option<Date>),
+    Effective,
+    Expires,
+}
+
+/// `2026-01-01`, `effective`, `expires + 12 months`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Time {
+    pub base: TimeBase,
+    pub offset: Option<Duration>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Cmp {
+    #[serde(rename = ">=")]
+    Ge,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "==")]
+    Eq,
+    #[serde(rename = "!=")]
+    Ne,
+}
+
+impl Cmp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cmp::Ge => ">=",
+            Cmp::Le => "<=",
+            Cmp::Gt => ">",
+            Cmp::Lt => "<",
+            Cmp::Eq => "==",
+            Cmp::Ne => "!=",
+        }
+    }
+    /// Applies the comparison to two ordered values.
+    pub fn holds<T: Ord>(self, left: T, right: T) -> bool {
+        match self {
+            Cmp::Ge => left >= right,
+            Cmp::Le => left <= right,
+            Cmp::Gt => left > right,
+            Cmp::Lt => left < right,
+            Cmp::Eq => left == right,
+            Cmp::Ne => left != right,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExprKind {
+    Or(Vec<Expr>),
+    And(Vec<Expr>),
+    Not(Box<Expr>),
+    Bool(bool),
+    Exclusive,
+    Sublicensable,
+    Royalty(Cmp, Percent),
+    Until(Cmp, Time),
+    FieldIn(Ident),
+    TerritoryIn(Ident),
+    ToIn(Parties),
+    /// `consent of [any] PARTIES`: `any` is true for the any-of form.
+    ConsentOf {
+        any: bool,
+        parties: Parties,
+    },
+    ObjectionOf(Parties),
+    NoticeTo(Parties, Cmp, Duration),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Duty {
+    pub kind: DutyKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DutyKind {
+    Notify(Parties, Duration),
+    ObtainConsent(Parties),
+    Pay(Percent, Parties),
+    Compensate(Parties),
+    Text(Spanned<String>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Permit,
+    Conditional,
+    Deny,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Permit => "permit",
+            Decision::Conditional => "conditional",
+            Decision::Deny => "deny",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    pub title: Spanned<String>,
+    pub action: ActionSyntax,
+    pub expect: Spanned<Decision>,
+    pub expect_by: Option<Ident>,
+}
+
+/// An action as written in the action syntax, before resolution.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ActionSyntax {
+    pub actor: Option<Ident>,
+    pub verb: Option<Ident>,
+    pub asset: Option<Ident>,
+    pub to: Option<Ident>,
+    pub field: Option<Ident>,
+    pub territory: Option<Ident>,
+    pub date: Option<DateLit>,
+    pub until: Option<DateLit>,
+    pub exclusive: Option<Spanned<bool>>,
+    pub sublicensable: Option<Spanned<bool>>,
+    pub royalty: Option<Percent>,
+    pub notice: Option<Vec<(Ident, Duration)>>,
+    pub consents: Option<Vec<Ident>>,
+    pub objections: Option<Vec<Ident>>,
+    pub span: Span,
+}

@@ -1,0 +1,125 @@
+//! Syntax: text to a typed syntax tree with spans, recovering at item level.
+
+pub mod ast;
+pub mod lines;
+mod parser;
+pub mod split;
+
+pub use parser::{parse_date, parse_hundredths, rule_name};
+
+use crate::diagnostic::Diagnostic;
+use crate::span::{FileId, Span};
+use ast::{ActionSyntax, File, Item};
+
+/// Parses a whole file. Every item that parses is kept; each broken item
+/// yields one diagnostic and is skipped.
+pub fn parse_file(text: &str, file: FileId) -> (File, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut items = Vec::new();
+    for chunk in split::split_items(text) {
+        let chunk_text = &text[chunk.start..chunk.end];
+        if let Some(at) = split::too_deep(chunk_text) {
+            diags.push(parser::nesting_too_deep(
+                file,
+                Span::new(chunk.start + at, chunk.start + at + 1),
+            ));
+            continue;
+        }
+        if let Some(kind) = parser::parse_item(chunk_text, chunk.start, file, &mut diags) {
+            let end = chunk.start + chunk_text.trim_end().len();
+            let item_start = chunk.start + (chunk_text.len() - skip_trivia(chunk_text).len());
+            items.push(Item {
+                doc: chunk.doc,
+                kind,
+                span: Span::new(item_start, end),
+            });
+        }
+    }
+    (File { items }, diags)
+}
+
+/// Parses one action in the action syntax.
+pub fn parse_action(text: &str, file: FileId) -> Result<ActionSyntax, Vec<Diagnostic>> {
+    if let Some(at) = split::too_deep(text) {
+        return Err(vec![parser::nesting_too_deep(file, Span::new(at, at + 1))]);
+    }
+    parser::parse_action(text, file)
+}
+
+/// The text after leading whitespace and comments.
+fn skip_trivia(mut text: &str) -> &str {
+    loop {
+        let trimmed = text.trim_start_matches([' ', '\t', '\r', '\n', '\u{FEFF}']);
+        if trimmed.starts_with("//") {
+            text = trimmed.find('\n').map_or("", |i| &trimmed[i..]);
+        } else {
+            return trimmed;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::FileId;
+
+    fn parse(text: &str) -> (File, Vec<Diagnostic>) {
+        parse_file(text, FileId(0))
+    }
+
+    #[test]
+    fn parses_the_acceptance_corpus() {
+        for name in ["agreement.ipl", "scenarios.ipl"] {
+            let path = format!(
+                "{}/policies/ssb-consortium/{name}",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let text = std::fs::read_to_string(path).unwrap();
+            let (file, diags) = parse(&text);
+            assert!(diags.is_empty(), "{name}: {diags:#?}");
+            assert!(!file.items.is_empty());
+        }
+    }
+
+    #[test]
+    fn three_broken_items_give_three_errors_and_keep_the_rest() {
+        let text = "party a \"A\" affiliate\nparty b \"B\"\nclause 1 { permit }\ngroup g = a b,\nparty c \"C\"\n";
+        let (file, diags) = parse(text);
+        assert_eq!(diags.len(), 3, "{diags:#?}");
+        assert_eq!(file.items.len(), 2);
+    }
+
+    #[test]
+    fn keywords_do_not_match_identifier_prefixes() {
+        let (file, diags) = parse("group g = bypass, tomato, notary, income_x\n");
+        assert!(diags.is_empty(), "{diags:#?}");
+        let ast::ItemKind::Group(g) = &file.items[0].kind else {
+            panic!()
+        };
+        let names: Vec<_> = g.members.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["bypass", "tomato", "notary", "income_x"]);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let parens = format!(
+            "clause 1 {{ permit use when {}exclusive{} }}",
+            "(".repeat(200_000),
+            ")".repeat(200_000)
+        );
+        let (_, diags) = parse(&parens);
+        assert_eq!(diags[0].code, "ipl::syntax::too_deep");
+        let nots = format!(
+            "clause 1 {{ permit use when {} exclusive }}",
+            "not ".repeat(200_000)
+        );
+        let (_, diags) = parse(&nots);
+        assert_eq!(diags[0].code, "ipl::syntax::too_deep");
+        let affiliates = format!(
+            "clause 1 {{ permit use by {} catl }}",
+            "affiliates of ".repeat(200_000)
+        );
+        let (_, diags) = parse(&affiliates);
+        assert_eq!(diags[0].code, "ipl::syntax::too_deep");
+    }
+}

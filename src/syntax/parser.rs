@@ -1,0 +1,1365 @@
+//! pest parse trees to the typed syntax tree, and pest errors to diagnostics.
+
+use jiff::civil::Date;
+use pest::Parser as _;
+use pest::iterators::Pair;
+
+use super::ast::*;
+use crate::diagnostic::Diagnostic;
+use crate::span::{FileId, Span};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/ipl.pest"]
+pub struct IplParser;
+
+/// Longest chain of `not`s or `affiliates of` accepted in one place.
+const MAX_CHAIN: usize = 64;
+
+/// Parses one chunk of `text` holding one item. `offset` is where the chunk
+/// starts in the file, so spans stay file-relative.
+pub fn parse_item(
+    text: &str,
+    offset: usize,
+    file: FileId,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ItemKind> {
+    match IplParser::parse(Rule::item_alone, text) {
+        Ok(mut pairs) => {
+            let pair = pairs.next()?;
+            let mut builder = Builder::new(offset, file);
+            let item = builder.item(pair);
+            diags.append(&mut builder.diags.into_inner());
+            Some(item)
+        }
+        Err(err) => {
+            diags.push(syntax_error(&err, text, offset, file, "an item"));
+            None
+        }
+    }
+}
+
+/// Parses an action in the action syntax (command line, scenario).
+pub fn parse_action(text: &str, file: FileId) -> Result<ActionSyntax, Vec<Diagnostic>> {
+    match IplParser::parse(Rule::action_alone, text) {
+        Ok(mut pairs) => {
+            let mut builder = Builder::new(0, file);
+            let action = pairs
+                .next()
+                .map(|pair| builder.action(pair))
+                .unwrap_or_default();
+            let diags = builder.diags.into_inner();
+            if diags.is_empty() {
+                Ok(action)
+            } else {
+                Err(diags)
+            }
+        }
+        Err(err) => Err(vec![syntax_error(&err, text, 0, file, "an action")]),
+    }
+}
+
+/// Turns a pest error into one diagnostic: "unexpected X, expected A or B",
+/// pointing at the offending token.
+fn syntax_error(
+    err: &pest::error::Error<Rule>,
+    text: &str,
+    offset: usize,
+    file: FileId,
+    what: &str,
+) -> Diagnostic {
+    use pest::error::{ErrorVariant, InputLocation};
+    let pos = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let found = token_at(text, pos);
+    let mut expected: Vec<&str> = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            positives.iter().map(|r| rule_name(*r)).collect()
+        }
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    expected.sort_unstable();
+    expected.dedup();
+    let found_text = if found.is_empty() {
+        "end of input".to_string()
+    } else {
+        format!("`{}`", shorten(&text[pos..pos + found.len()]))
+    };
+    let message = if expected.is_empty() {
+        format!("unexpected {found_text} in {what}")
+    } else {
+        format!("unexpected {found_text}, expected {}", join_or(&expected))
+    };
+    let code = if found.is_empty() {
+        "ipl::syntax::unexpected_end"
+    } else {
+        "ipl::syntax::unexpected_token"
+    };
+    let span = Span::new(offset + pos, offset + pos + found.len());
+    let help = if found.is_empty() {
+        "the item is incomplete: close every `{` with `}` and finish the last line".to_string()
+    } else if expected.len() <= 3 && !expected.is_empty() {
+        format!("write {} here", join_or(&expected))
+    } else {
+        "see docs/language.md for what may appear here".to_string()
+    };
+    Diagnostic::error(code, file, span, message)
+        .with_label(if found.is_empty() {
+            "input ends here".to_string()
+        } else {
+            "not expected here".to_string()
+        })
+        .with_help(help)
+}
+
+/// The token starting at `pos`: a word, a number, or one character.
+fn token_at(text: &str, pos: usize) -> &str {
+    let rest = text.get(pos..).unwrap_or("");
+    let rest = rest
+        .trim_end_matches(['\r', '\n', ' ', '\t'])
+        .get(..)
+        .unwrap_or(rest);
+    let word_len = rest
+        .find(|c: char| {
+            !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-' || c == '%')
+        })
+        .unwrap_or(rest.len());
+    if word_len > 0 {
+        &rest[..word_len]
+    } else {
+        rest.chars().next().map_or("", |c| &rest[..c.len_utf8()])
+    }
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() > 40 {
+        let head: String = s.chars().take(37).collect();
+        format!("{head}...")
+    } else {
+        s.to_string()
+    }
+}
+
+fn join_or(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+/// The readable name of a grammar rule, for "expected …" lists.
+pub fn rule_name(rule: Rule) -> &'static str {
+    use Rule::*;
+    match rule {
+        EOI => "end of input",
+        item | agreement | party | third_party | group | tree | asset | grant | clause
+        | scenario => {
+            "an item (`agreement`, `party`, `third_party`, `group`, `fields`, `territories`, `actions`, `asset`, `grant`, `clause` or `scenario`)"
+        }
+        effective_line | kw_effective => "`effective`",
+        expires_line | kw_expires => "`expires`",
+        term_line | kw_term => "`term`",
+        open_ended | kw_open_ended => "`open_ended`",
+        affiliate_of | kw_affiliate => "`affiliate of`",
+        tree_kind => "`fields`, `territories` or `actions`",
+        nodes | node => "a tree node",
+        class_line | kw_class => "`class`",
+        type_line | kw_type => "`type`",
+        owner_line | kw_owner => "`owner`",
+        owners_line | kw_owners => "`owners`",
+        share => "an owner and a share",
+        tags_line | kw_tags => "`tags`",
+        created_line | kw_created => "`created`",
+        grant_from | from_line | kw_from => "`from`",
+        grant_until | until_line | kw_until => "`until`",
+        exclusivity => "`exclusive` or `non_exclusive`",
+        kw_license => "`license`",
+        notwithstanding | kw_notwithstanding => "`notwithstanding`",
+        head | clause_kind => "`permit`, `forbid` or `oblige`",
+        verbs => "a verb or `any`",
+        assets | asset_ref | asset_filter => "an asset or an asset filter",
+        ownership => "`jointly_owned` or `solely_owned`",
+        tagged | kw_tagged => "`tagged`",
+        by_line | kw_by => "`by`",
+        to_line | kw_to | act_to => "`to`",
+        field_line | kw_field | act_field => "`field`",
+        territory_line | kw_territory | act_territory => "`territory`",
+        during_term | kw_during => "`during term`",
+        after_term | kw_after => "`after term`",
+        when_line | kw_when => "`when`",
+        unless_line | kw_unless => "`unless`",
+        duty_line | kw_duty => "`duty`",
+        parties | party_list | affiliates | sel_anyone | sel_parties | sel_third_parties
+        | sel_owners | sel_co_owners | party_ref => "a party, a group or a party selector",
+        time | time_effective | time_expires => "a date, `effective` or `expires`",
+        expr | conj | unary | atom => "a condition",
+        not | kw_not => "`not`",
+        kw_and => "`and`",
+        kw_or => "`or`",
+        cmp => "a comparison (`>=`, `<=`, `>`, `<`, `==`, `!=`)",
+        flag_exclusive | kw_exclusive => "`exclusive`",
+        flag_sublicensable | kw_sublicensable => "`sublicensable`",
+        bool_lit | kw_true | kw_false => "`true` or `false`",
+        cmp_royalty | kw_royalty | act_royalty => "`royalty`",
+        cmp_until => "`until`",
+        in_field | in_territory | kw_in => "`in`",
+        to_in => "`to in`",
+        consent_of | kw_consent | act_consent => "`consent`",
+        any_of | kw_any => "`any`",
+        objection_of | kw_objection | act_objection => "`objection`",
+        notice_to | kw_notice | act_notice => "`notice`",
+        duty_notify | kw_notify => "`notify`",
+        duty_consent | kw_obtain => "`obtain consent of`",
+        duty_pay | kw_pay => "`pay`",
+        duty_compensate | kw_compensate => "`compensate`",
+        duty_text => "a duty (`notify`, `obtain consent of`, `pay`, `compensate` or a quoted text)",
+        kw_fairly => "`fairly`",
+        kw_income => "`income`",
+        kw_before => "`before`",
+        expectation | kw_expect => "`expect`",
+        decision | kw_permit | kw_conditional | kw_deny => "`permit`, `conditional` or `deny`",
+        kw_forbid => "`forbid`",
+        kw_oblige => "`oblige`",
+        action | kw_action => "`action`",
+        act_on | kw_on => "`on`",
+        act_until => "`until`",
+        act_exclusive => "`exclusive` or `non_exclusive`",
+        act_sublicensable => "`sublicensable` or `non_sublicensable`",
+        notice_item => "a party and a notice period",
+        kw_none => "`none`",
+        kw_of => "`of`",
+        ident_list | ident => "a name",
+        label => "a label (`8.2.3`, `L-2026-01`)",
+        string | string_body => "a quoted string",
+        date => "a date (YYYY-MM-DD)",
+        percent | number => "a percentage (`3%`)",
+        duration | count => "a duration (`45 days`)",
+        unit => "`days`, `months` or `years`",
+        asset_class => "`background`, `foreground` or `sideground`",
+        asset_type => {
+            "an asset type (`patent`, `know_how`, `software`, `data`, `design`, `copyright`, `trade_secret`)"
+        }
+        kw_agreement => "`agreement`",
+        kw_party => "`party`",
+        kw_affiliates => "`affiliates of`",
+        kw_third_party => "`third_party`",
+        kw_third_parties => "`third_parties`",
+        kw_group => "`group`",
+        kw_fields => "`fields`",
+        kw_territories => "`territories`",
+        kw_actions => "`actions`",
+        kw_asset => "`asset`",
+        kw_grant => "`grant`",
+        kw_non_exclusive => "`non_exclusive`",
+        kw_non_sublicensable => "`non_sublicensable`",
+        kw_clause => "`clause`",
+        kw_anyone => "`anyone`",
+        kw_parties => "`parties`",
+        kw_co_owners => "`co_owners`",
+        kw_except => "`except`",
+        kw_jointly_owned => "`jointly_owned`",
+        kw_solely_owned => "`solely_owned`",
+        kw_scenario => "`scenario`",
+        _ => "something else",
+    }
+}
+
+struct Builder {
+    offset: usize,
+    file: FileId,
+    /// Problems found while building, beyond what the grammar rejects.
+    diags: std::cell::RefCell<Vec<Diagnostic>>,
+}
+
+impl Builder {
+    fn new(offset: usize, file: FileId) -> Builder {
+        Builder {
+            offset,
+            file,
+            diags: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+}
+
+/// Unescapes a string body: `\"`, `\\`, `\n`.
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl Builder {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.offset + s.start(), self.offset + s.end())
+    }
+
+    fn ident(&self, pair: Pair<Rule>) -> Ident {
+        Ident {
+            name: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
+    }
+
+    /// The named children of a pair, without keyword tokens.
+    fn children<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
+        pair.into_inner().filter(|p| !is_keyword(p.as_rule()))
+    }
+
+    fn string(&self, pair: Pair<Rule>) -> Spanned<String> {
+        let span = self.span(&pair);
+        let body = pair
+            .into_inner()
+            .next()
+            .map(|p| unescape(p.as_str()))
+            .unwrap_or_default();
+        Spanned { value: body, span }
+    }
+
+    fn date(&self, pair: Pair<Rule>) -> DateLit {
+        let span = self.span(&pair);
+        Spanned {
+            value: parse_date(pair.as_str()),
+            span,
+        }
+    }
+
+    fn percent(&self, pair: Pair<Rule>) -> Percent {
+        let span = self.span(&pair);
+        let text = pair.as_str().trim_end_matches('%');
+        Spanned {
+            value: parse_hundredths(text),
+            span,
+        }
+    }
+
+    fn duration(&self, pair: Pair<Rule>) -> Duration {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let count = inner
+            .next()
+            .and_then(|p| p.as_str().parse::<u32>().ok())
+            .unwrap_or(u32::MAX);
+        let unit = match inner.next().map(|p| p.as_str()) {
+            Some(u) if u.starts_with("day") => DurationUnit::Days,
+            Some(u) if u.starts_with("month") => DurationUnit::Months,
+            _ => DurationUnit::Years,
+        };
+        Duration { count, unit, span }
+    }
+
+    fn idents(&self, pair: Pair<Rule>) -> Vec<Ident> {
+        let mut out = Vec::new();
+        let mut previous_end: Option<usize> = None;
+        let list_text = pair.as_str();
+        let list_start = pair.as_span().start();
+        for p in pair.into_inner() {
+            let s = p.as_span();
+            if let Some(end) = previous_end {
+                self.check_separator(&list_text[end - list_start..s.start() - list_start], end);
+            }
+            previous_end = Some(s.end());
+            out.push(self.ident(p));
+        }
+        out
+    }
+
+    /// List items need a comma or a line break between them.
+    fn check_separator(&self, between: &str, at: usize) {
+        // Comments may sit between items; a comment always ends a line.
+        if !between.contains(',') && !between.contains('\n') {
+            let span = Span::new(self.offset + at, self.offset + at + between.len());
+            self.push_later(
+                Diagnostic::error(
+                    "ipl::syntax::missing_separator",
+                    self.file,
+                    span,
+                    "list items need a separator",
+                )
+                .with_label("no `,` or line break here")
+                .with_help("separate the items with `,` or put each on its own line"),
+            );
+        }
+    }
+
+    fn push_later(&self, diag: Diagnostic) {
+        self.diags.borrow_mut().push(diag);
+    }
+
+    fn item(&mut self, pair: Pair<Rule>) -> ItemKind {
+        let kind = match pair.as_rule() {
+            Rule::agreement => ItemKind::Agreement(self.agreement(pair)),
+            Rule::party => ItemKind::Party(self.party(pair, PartyKind::Party)),
+            Rule::third_party => ItemKind::Party(self.party(pair, PartyKind::ThirdParty)),
+            Rule::group => ItemKind::Group(self.group(pair)),
+            Rule::tree => ItemKind::Tree(self.tree(pair)),
+            Rule::asset => ItemKind::Asset(self.asset(pair)),
+            Rule::grant => ItemKind::Grant(self.grant(pair)),
+            Rule::clause => ItemKind::Clause(self.clause(pair)),
+            _ => ItemKind::Scenario(self.scenario(pair)),
+        };
+        kind
+    }
+
+    fn agreement(&mut self, pair: Pair<Rule>) -> Agreement {
+        let mut inner = pair.into_inner();
+        let keyword = inner.next().map(|p| self.span(&p)).unwrap_or_default();
+        let mut agreement = Agreement {
+            title: Spanned {
+                value: String::new(),
+                span: Span::default(),
+            },
+            keyword,
+            effective: Vec::new(),
+            expires: Vec::new(),
+            term: Vec::new(),
+            open_ended: Vec::new(),
+        };
+        for p in inner {
+            match p.as_rule() {
+                Rule::string => agreement.title = self.string(p),
+                Rule::effective_line => agreement
+                    .effective
+                    .extend(Self::children(p).map(|d| self.date(d))),
+                Rule::expires_line => agreement
+                    .expires
+                    .extend(Self::children(p).map(|d| self.date(d))),
+                Rule::term_line => agreement
+                    .term
+                    .extend(Self::children(p).map(|d| self.duration(d))),
+                Rule::open_ended => agreement.open_ended.push(self.span(&p)),
+                _ => {}
+            }
+        }
+        agreement
+    }
+
+    fn party(&mut self, pair: Pair<Rule>, kind: PartyKind) -> Party {
+        let mut id = None;
+        let mut legal_name = None;
+        let mut affiliate_of = None;
+        for p in Self::children(pair) {
+            match p.as_rule() {
+                Rule::ident => id = Some(self.ident(p)),
+                Rule::string => legal_name = Some(self.string(p)),
+                Rule::affiliate_of => {
+                    affiliate_of = Self::children(p).next().map(|i| self.ident(i))
+                }
+                _ => {}
+            }
+        }
+        Party {
+            kind,
+            id: id.unwrap_or_else(empty_ident),
+            legal_name: legal_name.unwrap_or(Spanned {
+                value: String::new(),
+                span: Span::default(),
+            }),
+            affiliate_of,
+        }
+    }
+
+    fn group(&mut self, pair: Pair<Rule>) -> Group {
+        let mut inner = Self::children(pair);
+        let id = inner
+            .next()
+            .map(|p| self.ident(p))
+            .unwrap_or_else(empty_ident);
+        let members = inner.next().map(|p| self.idents(p)).unwrap_or_default();
+        Group { id, members }
+    }
+
+    fn tree(&mut self, pair: Pair<Rule>) -> Tree {
+        let mut inner = pair.into_inner();
+        let kind_pair = inner.next();
+        let (kind, keyword) = match kind_pair {
+            Some(p) => {
+                let kind = match p.as_str() {
+                    "fields" => TreeKind::Fields,
+                    "territories" => TreeKind::Territories,
+                    _ => TreeKind::Actions,
+                };
+                (kind, self.span(&p))
+            }
+            None => (TreeKind::Fields, Span::default()),
+        };
+        let nodes = inner.next().map(|p| self.nodes(p)).unwrap_or_default();
+        Tree {
+            kind,
+            keyword,
+            nodes,
+        }
+    }
+
+    fn nodes(&mut self, pair: Pair<Rule>) -> Vec<Node> {
+        pair.into_inner()
+            .map(|node| {
+                let mut inner = node.into_inner();
+                let id = inner
+                    .next()
+                    .map(|p| self.ident(p))
+                    .unwrap_or_else(empty_ident);
+                let children = inner.next().map(|p| self.nodes(p)).unwrap_or_default();
+                Node { id, children }
+            })
+            .collect()
+    }
+
+    fn asset(&mut self, pair: Pair<Rule>) -> Asset {
+        let mut asset = Asset {
+            id: empty_ident(),
+            title: None,
+            class: Vec::new(),
+            asset_type: Vec::new(),
+            owner_lines: Vec::new(),
+            tags: Vec::new(),
+            created: Vec::new(),
+        };
+        for p in Self::children(pair) {
+            let span = self.span(&p);
+            match p.as_rule() {
+                Rule::ident => asset.id = self.ident(p),
+                Rule::string => asset.title = Some(self.string(p)),
+                Rule::class_line => {
+                    if let Some(v) = Self::children(p).next() {
+                        asset.class.push(match AssetClass::parse(v.as_str()) {
+                            Some(c) => Word::Known(Spanned {
+                                value: c,
+                                span: self.span(&v),
+                            }),
+                            None => Word::Unknown(self.ident(v)),
+                        });
+                    }
+                }
+                Rule::type_line => {
+                    if let Some(v) = Self::children(p).next() {
+                        asset.asset_type.push(match AssetType::parse(v.as_str()) {
+                            Some(c) => Word::Known(Spanned {
+                                value: c,
+                                span: self.span(&v),
+                            }),
+                            None => Word::Unknown(self.ident(v)),
+                        });
+                    }
+                }
+                Rule::owner_line => {
+                    let shares = Self::children(p)
+                        .map(|o| Share {
+                            owner: self.ident(o),
+                            percent: None,
+                        })
+                        .collect();
+                    asset.owner_lines.push(Spanned {
+                        value: shares,
+                        span,
+                    });
+                }
+                Rule::owners_line => {
+                    let shares = Self::children(p)
+                        .map(|share| {
+                            let mut inner = share.into_inner();
+                            let owner = inner
+                                .next()
+                                .map(|o| self.ident(o))
+                                .unwrap_or_else(empty_ident);
+                            let percent = inner.next().map(|q| self.percent(q));
+                            Share { owner, percent }
+                        })
+                        .collect();
+                    asset.owner_lines.push(Spanned {
+                        value: shares,
+                        span,
+                    });
+                }
+                Rule::tags_line => {
+                    if let Some(list) = Self::children(p).next() {
+                        asset.tags.extend(self.idents(list));
+                    }
+                }
+                Rule::created_line => asset
+                    .created
+                    .extend(Self::children(p).map(|d| self.date(d))),
+                _ => {}
+            }
+        }
+        asset
+    }
+
+    fn grant(&mut self, pair: Pair<Rule>) -> Grant {
+        let mut grant = Grant {
+            label: empty_ident(),
+            exclusive: None,
+            asset: empty_ident(),
+            licensor: empty_ident(),
+            licensee: empty_ident(),
+            field: Vec::new(),
+            territory: Vec::new(),
+            from: Vec::new(),
+            until: Vec::new(),
+        };
+        let mut names = 0;
+        for p in Self::children(pair) {
+            match p.as_rule() {
+                Rule::label => grant.label = self.ident(p),
+                Rule::exclusivity => {
+                    let span = self.span(&p);
+                    grant.exclusive = Some(Spanned {
+                        value: p.as_str() == "exclusive",
+                        span,
+                    });
+                }
+                Rule::ident => {
+                    let id = self.ident(p);
+                    match names {
+                        0 => grant.asset = id,
+                        1 => grant.licensor = id,
+                        _ => grant.licensee = id,
+                    }
+                    names += 1;
+                }
+                Rule::field_line => grant.field.extend(self.line_idents(p)),
+                Rule::territory_line => grant.territory.extend(self.line_idents(p)),
+                Rule::grant_from => grant.from.extend(Self::children(p).map(|d| self.date(d))),
+                Rule::grant_until => grant.until.extend(Self::children(p).map(|d| self.date(d))),
+                _ => {}
+            }
+        }
+        grant
+    }
+
+    fn line_idents(&self, line: Pair<Rule>) -> Vec<Ident> {
+        Self::children(line)
+            .next()
+            .map(|list| self.idents(list))
+            .unwrap_or_default()
+    }
+
+    fn clause(&mut self, pair: Pair<Rule>) -> Clause {
+        let body_start = pair
+            .as_str()
+            .find('{')
+            .map_or(0, |i| pair.as_span().start() + i);
+        let body = Span::new(self.offset + body_start, self.offset + pair.as_span().end());
+        let mut clause = Clause {
+            label: empty_ident(),
+            title: None,
+            notwithstanding: Vec::new(),
+            heads: Vec::new(),
+            lines: Vec::new(),
+            body,
+        };
+        for p in Self::children(pair) {
+            let span = self.span(&p);
+            let kind = match p.as_rule() {
+                Rule::label => {
+                    clause.label = self.ident(p);
+                    continue;
+                }
+                Rule::string => {
+                    clause.title = Some(self.string(p));
+                    continue;
+                }
+                Rule::notwithstanding => {
+                    clause
+                        .notwithstanding
+                        .extend(Self::children(p).map(|l| self.ident(l)));
+                    continue;
+                }
+                Rule::head => {
+                    clause.heads.push(self.head(p));
+                    continue;
+                }
+                Rule::by_line => LineKind::By(self.first_parties(p)),
+                Rule::to_line => LineKind::To(self.first_parties(p)),
+                Rule::field_line => LineKind::Field(self.line_idents(p)),
+                Rule::territory_line => LineKind::Territory(self.line_idents(p)),
+                Rule::during_term => LineKind::DuringTerm,
+                Rule::after_term => LineKind::AfterTerm,
+                Rule::from_line => LineKind::From(self.first_time(p)),
+                Rule::until_line => LineKind::Until(self.first_time(p)),
+                Rule::when_line => LineKind::When(self.first_expr(p)),
+                Rule::unless_line => LineKind::Unless(self.first_expr(p)),
+                Rule::duty_line => match Self::children(p).next() {
+                    Some(d) => LineKind::Duty(self.duty(d)),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            clause.lines.push(Line { kind, span });
+        }
+        clause
+    }
+
+    fn head(&mut self, pair: Pair<Rule>) -> Head {
+        let span = self.span(&pair);
+        let mut head = Head {
+            kind: Spanned {
+                value: ClauseKind::Permit,
+                span: Span::default(),
+            },
+            verbs: Vec::new(),
+            any_verb: None,
+            assets: Vec::new(),
+            span,
+        };
+        for p in Self::children(pair) {
+            match p.as_rule() {
+                Rule::clause_kind => {
+                    let kind = match p.as_str() {
+                        "forbid" => ClauseKind::Forbid,
+                        "oblige" => ClauseKind::Oblige,
+                        _ => ClauseKind::Permit,
+                    };
+                    head.kind = Spanned {
+                        value: kind,
+                        span: self.span(&p),
+                    };
+                }
+                Rule::verbs => {
+                    let span = self.span(&p);
+                    match p.into_inner().next() {
+                        Some(list) if list.as_rule() == Rule::ident_list => {
+                            head.verbs = self.idents(list)
+                        }
+                        _ => head.any_verb = Some(span),
+                    }
+                }
+                Rule::assets => {
+                    head.assets = p.into_inner().map(|a| self.asset_selector(a)).collect()
+                }
+                _ => {}
+            }
+        }
+        head
+    }
+
+    fn asset_selector(&self, pair: Pair<Rule>) -> AssetSelector {
+        let span = self.span(&pair);
+        if pair.as_rule() == Rule::asset_ref {
+            return match pair.into_inner().next() {
+                Some(id) => AssetSelector::Named(self.ident(id)),
+                None => AssetSelector::Named(empty_ident()),
+            };
+        }
+        let mut filter = AssetFilter {
+            span,
+            ..AssetFilter::default()
+        };
+        for part in pair.into_inner() {
+            let part_span = self.span(&part);
+            let duplicate = match part.as_rule() {
+                Rule::asset_class => filter
+                    .class
+                    .replace(AssetClass::parse(part.as_str()).unwrap_or(AssetClass::Foreground))
+                    .is_some(),
+                Rule::asset_type => filter
+                    .asset_type
+                    .replace(AssetType::parse(part.as_str()).unwrap_or(AssetType::Patent))
+                    .is_some(),
+                Rule::ownership => filter
+                    .jointly_owned
+                    .replace(part.as_str() == "jointly_owned")
+                    .is_some(),
+                Rule::tagged => {
+                    let tag = Self::children(part).next().map(|t| self.ident(t));
+                    std::mem::replace(&mut filter.tag, tag).is_some()
+                }
+                _ => false,
+            };
+            if duplicate {
+                self.push_later(
+                    Diagnostic::error("ipl::syntax::repeated_filter_word", self.file, part_span, "an asset filter names the same property twice")
+                        .with_label("second one here")
+                        .with_help("a filter holds at most one class, one type, one ownership word and one `tagged`; to select either of two, write two filters separated by `,`"),
+                );
+            }
+        }
+        AssetSelector::Filter(filter)
+    }
+
+    fn first_parties(&self, line: Pair<Rule>) -> Parties {
+        let span = self.span(&line);
+        Self::children(line)
+            .next()
+            .map(|p| self.parties(p))
+            .unwrap_or(Parties {
+                include: Vec::new(),
+                except: Vec::new(),
+                span,
+            })
+    }
+
+    fn parties(&self, pair: Pair<Rule>) -> Parties {
+        let span = self.span(&pair);
+        let mut lists = Self::children(pair);
+        let include = lists.next().map(|l| self.party_list(l)).unwrap_or_default();
+        let except = lists.next().map(|l| self.party_list(l)).unwrap_or_default();
+        Parties {
+            include,
+            except,
+            span,
+        }
+    }
+
+    fn party_list(&self, pair: Pair<Rule>) -> Vec<PartyItem> {
+        let text = pair.as_str();
+        let start = pair.as_span().start();
+        let mut previous_end: Option<usize> = None;
+        let mut out = Vec::new();
+        for p in pair.into_inner() {
+            let s = p.as_span();
+            if let Some(end) = previous_end {
+                self.check_separator(&text[end - start..s.start() - start], end);
+            }
+            previous_end = Some(s.end());
+            out.push(self.party_item(p));
+        }
+        out
+    }
+
+    fn party_item(&self, pair: Pair<Rule>) -> PartyItem {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::sel_anyone => PartyItem::Anyone(span),
+            Rule::sel_parties => PartyItem::Parties(span),
+            Rule::sel_third_parties => PartyItem::ThirdParties(span),
+            Rule::sel_owners => PartyItem::Owners(span),
+            Rule::sel_co_owners => PartyItem::CoOwners(span),
+            Rule::affiliates => {
+                let inner: Vec<Pair<Rule>> = pair.into_inner().collect();
+                let depth = inner
+                    .iter()
+                    .filter(|p| p.as_rule() == Rule::kw_affiliates)
+                    .count();
+                let base = inner
+                    .into_iter()
+                    .rfind(|p| !is_keyword(p.as_rule()))
+                    .map(|p| self.party_item(p))
+                    .unwrap_or(PartyItem::Named(empty_ident()));
+                if depth > MAX_CHAIN {
+                    self.push_later(nesting_too_deep(self.file, span));
+                    return base;
+                }
+                (0..depth).fold(base, |inner, _| {
+                    PartyItem::AffiliatesOf(Box::new(inner), span)
+                })
+            }
+            _ => match pair.into_inner().next() {
+                Some(id) => PartyItem::Named(self.ident(id)),
+                None => PartyItem::Named(Ident {
+                    name: String::new(),
+                    span,
+                }),
+            },
+        }
+    }
+
+    fn first_time(&self, line: Pair<Rule>) -> Time {
+        let span = self.span(&line);
+        Self::children(line)
+            .next()
+            .map(|t| self.time(t))
+            .unwrap_or(Time {
+                base: TimeBase::Effective,
+                offset: None,
+                span,
+            })
+    }
+
+    fn time(&self, pair: Pair<Rule>) -> Time {
+        let span = self.span(&pair);
+        let mut base = TimeBase::Effective;
+        let mut offset = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::date => base = TimeBase::Date(parse_date(p.as_str())),
+                Rule::time_effective => base = TimeBase::Effective,
+                Rule::time_expires => base = TimeBase::Expires,
+                Rule::duration => offset = Some(self.duration(p)),
+                _ => {}
+            }
+        }
+        Time { base, offset, span }
+    }
+
+    fn first_expr(&self, line: Pair<Rule>) -> Expr {
+        let span = self.span(&line);
+        Self::children(line)
+            .next()
+            .map(|e| self.expr(e))
+            .unwrap_or(Expr {
+                kind: ExprKind::Bool(true),
+                span,
+            })
+    }
+
+    fn expr(&self, pair: Pair<Rule>) -> Expr {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        match rule {
+            Rule::expr | Rule::conj => {
+                let mut parts: Vec<Expr> = Self::children(pair).map(|p| self.expr(p)).collect();
+                if parts.len() == 1 {
+                    return parts.pop().unwrap_or(Expr {
+                        kind: ExprKind::Bool(true),
+                        span,
+                    });
+                }
+                let kind = if rule == Rule::expr {
+                    ExprKind::Or(parts)
+                } else {
+                    ExprKind::And(parts)
+                };
+                Expr { kind, span }
+            }
+            Rule::unary => {
+                let mut nots = Vec::new();
+                let mut primary = None;
+                for p in pair.into_inner() {
+                    if p.as_rule() == Rule::not {
+                        nots.push(self.span(&p).start);
+                    } else {
+                        primary = Some(self.expr(p));
+                    }
+                }
+                let primary = primary.unwrap_or(Expr {
+                    kind: ExprKind::Bool(true),
+                    span,
+                });
+                if nots.len() > MAX_CHAIN {
+                    self.push_later(nesting_too_deep(self.file, span));
+                    return primary;
+                }
+                nots.into_iter().rev().fold(primary, |inner, start| Expr {
+                    span: Span {
+                        start,
+                        end: inner.span.end,
+                    },
+                    kind: ExprKind::Not(Box::new(inner)),
+                })
+            }
+            _ => Expr {
+                kind: self.atom(pair),
+                span,
+            },
+        }
+    }
+
+    fn atom(&self, pair: Pair<Rule>) -> ExprKind {
+        let rule = pair.as_rule();
+        let text = pair.as_str();
+        let mut inner = Self::children(pair);
+        match rule {
+            Rule::flag_exclusive => ExprKind::Exclusive,
+            Rule::flag_sublicensable => ExprKind::Sublicensable,
+            Rule::bool_lit => ExprKind::Bool(text == "true"),
+            Rule::cmp_royalty => {
+                let cmp = inner
+                    .next()
+                    .map(|c| parse_cmp(c.as_str()))
+                    .unwrap_or(Cmp::Eq);
+                let pct = inner.next().map(|p| self.percent(p)).unwrap_or(Spanned {
+                    value: 0,
+                    span: Span::default(),
+                });
+                ExprKind::Royalty(cmp, pct)
+            }
+            Rule::cmp_until => {
+                let cmp = inner
+                    .next()
+                    .map(|c| parse_cmp(c.as_str()))
+                    .unwrap_or(Cmp::Eq);
+                let time = inner.next().map(|t| self.time(t));
+                ExprKind::Until(
+                    cmp,
+                    time.unwrap_or(Time {
+                        base: TimeBase::Expires,
+                        offset: None,
+                        span: Span::default(),
+                    }),
+                )
+            }
+            Rule::in_field => ExprKind::FieldIn(
+                inner
+                    .next()
+                    .map(|i| self.ident(i))
+                    .unwrap_or_else(empty_ident),
+            ),
+            Rule::in_territory => ExprKind::TerritoryIn(
+                inner
+                    .next()
+                    .map(|i| self.ident(i))
+                    .unwrap_or_else(empty_ident),
+            ),
+            Rule::to_in => ExprKind::ToIn(self.parties_or_empty(inner.next())),
+            Rule::consent_of => {
+                let first = inner.next();
+                match first {
+                    Some(p) if p.as_rule() == Rule::any_of => ExprKind::ConsentOf {
+                        any: true,
+                        parties: self.parties_or_empty(inner.next()),
+                    },
+                    other => ExprKind::ConsentOf {
+                        any: false,
+                        parties: self.parties_or_empty(other),
+                    },
+                }
+            }
+            Rule::objection_of => ExprKind::ObjectionOf(self.parties_or_empty(inner.next())),
+            Rule::notice_to => {
+                let parties = self.parties_or_empty(inner.next());
+                let cmp = inner
+                    .next()
+                    .map(|c| parse_cmp(c.as_str()))
+                    .unwrap_or(Cmp::Ge);
+                let duration = inner.next().map(|d| self.duration(d)).unwrap_or(Duration {
+                    count: 0,
+                    unit: DurationUnit::Days,
+                    span: Span::default(),
+                });
+                ExprKind::NoticeTo(parties, cmp, duration)
+            }
+            _ => ExprKind::Bool(true),
+        }
+    }
+
+    fn parties_or_empty(&self, pair: Option<Pair<Rule>>) -> Parties {
+        pair.map(|p| self.parties(p)).unwrap_or(Parties {
+            include: Vec::new(),
+            except: Vec::new(),
+            span: Span::default(),
+        })
+    }
+
+    fn duty(&self, pair: Pair<Rule>) -> Duty {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut inner = Self::children(pair);
+        let kind = match rule {
+            Rule::duty_notify => {
+                let parties = self.parties_or_empty(inner.next());
+                let duration = inner.next().map(|d| self.duration(d)).unwrap_or(Duration {
+                    count: 0,
+                    unit: DurationUnit::Days,
+                    span,
+                });
+                DutyKind::Notify(parties, duration)
+            }
+            Rule::duty_consent => DutyKind::ObtainConsent(self.parties_or_empty(inner.next())),
+            Rule::duty_pay => {
+                let pct = inner
+                    .next()
+                    .map(|p| self.percent(p))
+                    .unwrap_or(Spanned { value: 0, span });
+                DutyKind::Pay(pct, self.parties_or_empty(inner.next()))
+            }
+            Rule::duty_compensate => DutyKind::Compensate(self.parties_or_empty(inner.next())),
+            _ => DutyKind::Text(inner.next().map(|s| self.string(s)).unwrap_or(Spanned {
+                value: String::new(),
+                span,
+            })),
+        };
+        Duty { kind, span }
+    }
+
+    fn scenario(&mut self, pair: Pair<Rule>) -> Scenario {
+        let mut title = Spanned {
+            value: String::new(),
+            span: Span::default(),
+        };
+        let mut action = ActionSyntax::default();
+        let mut expect = Spanned {
+            value: Decision::Deny,
+            span: Span::default(),
+        };
+        let mut expect_by = None;
+        for p in Self::children(pair) {
+            match p.as_rule() {
+                Rule::string => title = self.string(p),
+                Rule::action => action = self.action(p),
+                Rule::expectation => {
+                    for e in Self::children(p) {
+                        match e.as_rule() {
+                            Rule::decision => {
+                                let value = match e.as_str() {
+                                    "permit" => Decision::Permit,
+                                    "conditional" => Decision::Conditional,
+                                    _ => Decision::Deny,
+                                };
+                                expect = Spanned {
+                                    value,
+                                    span: self.span(&e),
+                                };
+                            }
+                            Rule::label => expect_by = Some(self.ident(e)),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Scenario {
+            title,
+            action,
+            expect,
+            expect_by,
+        }
+    }
+
+    fn action(&mut self, pair: Pair<Rule>) -> ActionSyntax {
+        let mut action = ActionSyntax {
+            span: self.span(&pair),
+            ..ActionSyntax::default()
+        };
+        let mut positional = 0;
+        for p in pair.into_inner() {
+            let span = self.span(&p);
+            let word = p
+                .as_str()
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let repeated = match p.as_rule() {
+                Rule::ident => {
+                    let id = Some(self.ident(p));
+                    match positional {
+                        0 => action.actor = id,
+                        1 => action.verb = id,
+                        _ => action.asset = id,
+                    }
+                    positional += 1;
+                    false
+                }
+                Rule::act_to => set_once(&mut action.to, self.first_ident(p)),
+                Rule::act_field => set_once(&mut action.field, self.first_ident(p)),
+                Rule::act_territory => set_once(&mut action.territory, self.first_ident(p)),
+                Rule::act_on => set_once(
+                    &mut action.date,
+                    Self::children(p).next().map(|d| self.date(d)),
+                ),
+                Rule::act_until => set_once(
+                    &mut action.until,
+                    Self::children(p).next().map(|d| self.date(d)),
+                ),
+                Rule::act_exclusive => {
+                    let value = !p.as_str().starts_with("non_");
+                    set_once(&mut action.exclusive, Some(Spanned { value, span }))
+                }
+                Rule::act_sublicensable => {
+                    let value = !p.as_str().starts_with("non_");
+                    set_once(&mut action.sublicensable, Some(Spanned { value, span }))
+                }
+                Rule::act_royalty => set_once(
+                    &mut action.royalty,
+                    Self::children(p).next().map(|q| self.percent(q)),
+                ),
+                Rule::act_notice => {
+                    let items = Self::children(p)
+                        .map(|item| {
+                            let mut inner = item.into_inner();
+                            let party = inner
+                                .next()
+                                .map(|i| self.ident(i))
+                                .unwrap_or_else(empty_ident);
+                            let d = inner.next().map(|d| self.duration(d)).unwrap_or(Duration {
+                                count: 0,
+                                unit: DurationUnit::Days,
+                                span,
+                            });
+                            (party, d)
+                        })
+                        .collect();
+                    set_once(&mut action.notice, Some(items))
+                }
+                Rule::act_consent => {
+                    let list = Self::children(p)
+                        .next()
+                        .map(|l| self.idents(l))
+                        .unwrap_or_default();
+                    set_once(&mut action.consents, Some(list))
+                }
+                Rule::act_objection => {
+                    let list = Self::children(p)
+                        .next()
+                        .map(|l| self.idents(l))
+                        .unwrap_or_default();
+                    set_once(&mut action.objections, Some(list))
+                }
+                _ => false,
+            };
+            if repeated {
+                self.push_later(
+                    Diagnostic::error(
+                        "ipl::syntax::repeated_action_part",
+                        self.file,
+                        span,
+                        format!("`{word}` is given twice in one action"),
+                    )
+                    .with_label("second one here")
+                    .with_help("state each part of an action at most once"),
+                );
+            }
+        }
+        action
+    }
+
+    fn first_ident(&self, pair: Pair<Rule>) -> Option<Ident> {
+        Self::children(pair).next().map(|i| self.ident(i))
+    }
+}
+
+/// Sets `slot` and says whether it was already set.
+fn set_once<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
+    let was_set = slot.is_some();
+    if !was_set {
+        *slot = value;
+    }
+    was_set
+}
+
+pub fn nesting_too_deep(file: FileId, span: Span) -> Diagnostic {
+    Diagnostic::error("ipl::syntax::too_deep", file, span, "nesting too deep")
+        .with_label("nested more than 64 levels here")
+        .with_help("split the condition or the tree into simpler parts")
+}
+
+fn empty_ident() -> Ident {
+    Ident {
+        name: String::new(),
+        span: Span::default(),
+    }
+}
+
+/// Keyword tokens carry no information the builder needs.
+fn is_keyword(rule: Rule) -> bool {
+    use Rule::*;
+    matches!(
+        rule,
+        kw_agreement
+            | kw_effective
+            | kw_expires
+            | kw_term
+            | kw_open_ended
+            | kw_party
+            | kw_affiliate
+            | kw_affiliates
+            | kw_third_party
+            | kw_third_parties
+            | kw_group
+            | kw_fields
+            | kw_territories
+            | kw_actions
+            | kw_asset
+            | kw_class
+            | kw_type
+            | kw_owner
+            | kw_owners
+            | kw_tags
+            | kw_created
+            | kw_grant
+            | kw_license
+            | kw_exclusive
+            | kw_non_exclusive
+            | kw_sublicensable
+            | kw_non_sublicensable
+            | kw_of
+            | kw_from
+            | kw_to
+            | kw_clause
+            | kw_notwithstanding
+            | kw_permit
+            | kw_forbid
+            | kw_oblige
+            | kw_any
+            | kw_anyone
+            | kw_by
+            | kw_field
+            | kw_territory
+            | kw_during
+            | kw_after
+            | kw_until
+            | kw_when
+            | kw_unless
+            | kw_duty
+            | kw_parties
+            | kw_co_owners
+            | kw_except
+            | kw_tagged
+            | kw_jointly_owned
+            | kw_solely_owned
+            | kw_and
+            | kw_or
+            | kw_not
+            | kw_royalty
+            | kw_in
+            | kw_consent
+            | kw_objection
+            | kw_notice
+            | kw_notify
+            | kw_before
+            | kw_obtain
+            | kw_pay
+            | kw_income
+            | kw_compensate
+            | kw_fairly
+            | kw_scenario
+            | kw_action
+            | kw_expect
+            | kw_conditional
+            | kw_deny
+            | kw_on
+            | kw_none
+            | kw_true
+            | kw_false
+    )
+}
+
+fn parse_cmp(text: &str) -> Cmp {
+    match text {
+        ">=" => Cmp::Ge,
+        "<=" => Cmp::Le,
+        ">" => Cmp::Gt,
+        "<" => Cmp::Lt,
+        "!=" => Cmp::Ne,
+        _ => Cmp::Eq,
+    }
+}
+
+/// `2026-02-30` is not a date: `None`.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let year: i16 = text.get(0..4)?.parse().ok()?;
+    let month: i8 = text.get(5..7)?.parse().ok()?;
+    let day: i8 = text.get(8..10)?.parse().ok()?;
+    Date::new(year, month, day).ok()
+}
+
+/// `12.5` → 1250 hundredths; saturates rather than overflowing, so that a
+/// huge number is still reported as over 100%.
+pub fn parse_hundredths(text: &str) -> u32 {
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    let whole: u64 = if whole.len() > 9 {
+        u64::MAX
+    } else {
+        whole.parse().unwrap_or(u64::MAX)
+    };
+    let mut frac_digits = frac.chars().chain(std::iter::repeat('0')).take(2);
+    let tens = frac_digits.next().and_then(|c| c.to_digit(10)).unwrap_or(0) as u64;
+    let ones = frac_digits.next().and_then(|c| c.to_digit(10)).unwrap_or(0) as u64;
+    let value = whole.saturating_mul(100).saturating_add(tens * 10 + ones);
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
