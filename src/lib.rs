@@ -4,6 +4,13 @@
 //! resolved model) → [`check`] (semantic errors) → [`decide`] (decisions)
 //! → [`report`] (output formats).
 
+pub mod check;
+pub mod cli;
+pub mod dates;
 pub mod diagnostic;
+pub mod names;
+pub mod policy;
+pub mod report;
+pub mod source;
 pub mod span;
 pub mod syntax;

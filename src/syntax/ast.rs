@@ -239,9 +239,10 @@ pub struct Grant {
     pub until: Vec<DateLit>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClauseKind {
+    #[default]
     Permit,
     Forbid,
     Oblige,

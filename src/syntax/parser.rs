@@ -25,7 +25,7 @@ pub fn parse_item(
 ) -> Option<ItemKind> {
     match IplParser::parse(Rule::item_alone, text) {
         Ok(mut pairs) => {
-            let pair = pairs.next()?;
+            let pair = pairs.find(|p| p.as_rule() != Rule::COMMENT)?;
             let mut builder = Builder::new(offset, file);
             let item = builder.item(pair);
             diags.append(&mut builder.diags.into_inner());
@@ -73,16 +73,24 @@ fn syntax_error(
         InputLocation::Span((s, _)) => s,
     };
     let found = token_at(text, pos);
+    // At the end of the item, point just after its last token, not at the
+    // next item.
+    let pos = if found.is_empty() {
+        text[..pos.min(text.len())].trim_end().len()
+    } else {
+        pos
+    };
     let mut expected: Vec<&str> = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             positives.iter().map(|r| rule_name(*r)).collect()
         }
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
+    expected.retain(|name| *name != UNNAMED);
     expected.sort_unstable();
     expected.dedup();
     let found_text = if found.is_empty() {
-        "end of input".to_string()
+        format!("end of {what}")
     } else {
         format!("`{}`", shorten(&text[pos..pos + found.len()]))
     };
@@ -97,10 +105,10 @@ fn syntax_error(
         "ipl::syntax::unexpected_token"
     };
     let span = Span::new(offset + pos, offset + pos + found.len());
-    let help = if found.is_empty() {
-        "the item is incomplete: close every `{` with `}` and finish the last line".to_string()
-    } else if expected.len() <= 3 && !expected.is_empty() {
+    let help = if expected.len() <= 3 && !expected.is_empty() {
         format!("write {} here", join_or(&expected))
+    } else if found.is_empty() {
+        "the item is incomplete: close every `{` with `}` and finish the last line".to_string()
     } else {
         "see docs/language.md for what may appear here".to_string()
     };
@@ -148,6 +156,8 @@ fn join_or(items: &[&str]) -> String {
         [init @ .., last] => format!("{} or {}", init.join(", "), last),
     }
 }
+
+const UNNAMED: &str = "something else";
 
 /// The readable name of a grammar rule, for "expected …" lists.
 pub fn rule_name(rule: Rule) -> &'static str {
@@ -262,7 +272,7 @@ pub fn rule_name(rule: Rule) -> &'static str {
         kw_jointly_owned => "`jointly_owned`",
         kw_solely_owned => "`solely_owned`",
         kw_scenario => "`scenario`",
-        _ => "something else",
+        _ => UNNAMED,
     }
 }
 
@@ -316,13 +326,15 @@ impl Builder {
 
     /// The named children of a pair, without keyword tokens.
     fn children<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
-        pair.into_inner().filter(|p| !is_keyword(p.as_rule()))
+        pair.into_inner()
+            .filter(|p| !is_keyword(p.as_rule()) && p.as_rule() != Rule::COMMENT)
     }
 
     fn string(&self, pair: Pair<Rule>) -> Spanned<String> {
         let span = self.span(&pair);
         let body = pair
             .into_inner()
+            .filter(not_comment)
             .next()
             .map(|p| unescape(p.as_str()))
             .unwrap_or_default();
@@ -348,7 +360,7 @@ impl Builder {
 
     fn duration(&self, pair: Pair<Rule>) -> Duration {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = pair.into_inner().filter(not_comment);
         let count = inner
             .next()
             .and_then(|p| p.as_str().parse::<u32>().ok())
@@ -366,7 +378,7 @@ impl Builder {
         let mut previous_end: Option<usize> = None;
         let list_text = pair.as_str();
         let list_start = pair.as_span().start();
-        for p in pair.into_inner() {
+        for p in pair.into_inner().filter(not_comment) {
             let s = p.as_span();
             if let Some(end) = previous_end {
                 self.check_separator(&list_text[end - list_start..s.start() - list_start], end);
@@ -415,7 +427,7 @@ impl Builder {
     }
 
     fn agreement(&mut self, pair: Pair<Rule>) -> Agreement {
-        let mut inner = pair.into_inner();
+        let mut inner = pair.into_inner().filter(not_comment);
         let keyword = inner.next().map(|p| self.span(&p)).unwrap_or_default();
         let mut agreement = Agreement {
             title: Spanned {
@@ -483,7 +495,7 @@ impl Builder {
     }
 
     fn tree(&mut self, pair: Pair<Rule>) -> Tree {
-        let mut inner = pair.into_inner();
+        let mut inner = pair.into_inner().filter(not_comment);
         let kind_pair = inner.next();
         let (kind, keyword) = match kind_pair {
             Some(p) => {
@@ -506,8 +518,9 @@ impl Builder {
 
     fn nodes(&mut self, pair: Pair<Rule>) -> Vec<Node> {
         pair.into_inner()
+            .filter(not_comment)
             .map(|node| {
-                let mut inner = node.into_inner();
+                let mut inner = node.into_inner().filter(not_comment);
                 let id = inner
                     .next()
                     .map(|p| self.ident(p))
@@ -570,7 +583,7 @@ impl Builder {
                 Rule::owners_line => {
                     let shares = Self::children(p)
                         .map(|share| {
-                            let mut inner = share.into_inner();
+                            let mut inner = share.into_inner().filter(not_comment);
                             let owner = inner
                                 .next()
                                 .map(|o| self.ident(o))
@@ -730,7 +743,7 @@ impl Builder {
                 }
                 Rule::verbs => {
                     let span = self.span(&p);
-                    match p.into_inner().next() {
+                    match p.into_inner().filter(not_comment).next() {
                         Some(list) if list.as_rule() == Rule::ident_list => {
                             head.verbs = self.idents(list)
                         }
@@ -738,7 +751,11 @@ impl Builder {
                     }
                 }
                 Rule::assets => {
-                    head.assets = p.into_inner().map(|a| self.asset_selector(a)).collect()
+                    head.assets = p
+                        .into_inner()
+                        .filter(not_comment)
+                        .map(|a| self.asset_selector(a))
+                        .collect()
                 }
                 _ => {}
             }
@@ -749,7 +766,7 @@ impl Builder {
     fn asset_selector(&self, pair: Pair<Rule>) -> AssetSelector {
         let span = self.span(&pair);
         if pair.as_rule() == Rule::asset_ref {
-            return match pair.into_inner().next() {
+            return match pair.into_inner().filter(not_comment).next() {
                 Some(id) => AssetSelector::Named(self.ident(id)),
                 None => AssetSelector::Named(empty_ident()),
             };
@@ -758,7 +775,7 @@ impl Builder {
             span,
             ..AssetFilter::default()
         };
-        for part in pair.into_inner() {
+        for part in pair.into_inner().filter(not_comment) {
             let part_span = self.span(&part);
             let duplicate = match part.as_rule() {
                 Rule::asset_class => filter
@@ -819,7 +836,7 @@ impl Builder {
         let start = pair.as_span().start();
         let mut previous_end: Option<usize> = None;
         let mut out = Vec::new();
-        for p in pair.into_inner() {
+        for p in pair.into_inner().filter(not_comment) {
             let s = p.as_span();
             if let Some(end) = previous_end {
                 self.check_separator(&text[end - start..s.start() - start], end);
@@ -839,7 +856,7 @@ impl Builder {
             Rule::sel_owners => PartyItem::Owners(span),
             Rule::sel_co_owners => PartyItem::CoOwners(span),
             Rule::affiliates => {
-                let inner: Vec<Pair<Rule>> = pair.into_inner().collect();
+                let inner: Vec<Pair<Rule>> = pair.into_inner().filter(not_comment).collect();
                 let depth = inner
                     .iter()
                     .filter(|p| p.as_rule() == Rule::kw_affiliates)
@@ -857,7 +874,7 @@ impl Builder {
                     PartyItem::AffiliatesOf(Box::new(inner), span)
                 })
             }
-            _ => match pair.into_inner().next() {
+            _ => match pair.into_inner().filter(not_comment).next() {
                 Some(id) => PartyItem::Named(self.ident(id)),
                 None => PartyItem::Named(Ident {
                     name: String::new(),
@@ -883,7 +900,7 @@ impl Builder {
         let span = self.span(&pair);
         let mut base = TimeBase::Effective;
         let mut offset = None;
-        for p in pair.into_inner() {
+        for p in pair.into_inner().filter(not_comment) {
             match p.as_rule() {
                 Rule::date => base = TimeBase::Date(parse_date(p.as_str())),
                 Rule::time_effective => base = TimeBase::Effective,
@@ -928,7 +945,7 @@ impl Builder {
             Rule::unary => {
                 let mut nots = Vec::new();
                 let mut primary = None;
-                for p in pair.into_inner() {
+                for p in pair.into_inner().filter(not_comment) {
                     if p.as_rule() == Rule::not {
                         nots.push(self.span(&p).start);
                     } else {
@@ -1126,7 +1143,7 @@ impl Builder {
             ..ActionSyntax::default()
         };
         let mut positional = 0;
-        for p in pair.into_inner() {
+        for p in pair.into_inner().filter(not_comment) {
             let span = self.span(&p);
             let word = p
                 .as_str()
@@ -1171,7 +1188,7 @@ impl Builder {
                 Rule::act_notice => {
                     let items = Self::children(p)
                         .map(|item| {
-                            let mut inner = item.into_inner();
+                            let mut inner = item.into_inner().filter(not_comment);
                             let party = inner
                                 .next()
                                 .map(|i| self.ident(i))
@@ -1243,6 +1260,10 @@ fn empty_ident() -> Ident {
         name: String::new(),
         span: Span::default(),
     }
+}
+
+fn not_comment(pair: &Pair<Rule>) -> bool {
+    pair.as_rule() != Rule::COMMENT
 }
 
 /// Keyword tokens carry no information the builder needs.

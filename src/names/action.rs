@@ -1,0 +1,214 @@
+//! Resolving a proposed action (from a scenario, the command line or a
+//! file) against the policy's names.
+
+use super::{Action, Model, NameRef, PartyRef, did_you_mean, unknown};
+use crate::diagnostic::Diagnostic;
+use crate::span::FileId;
+use crate::syntax::ast::{self, ActionSyntax};
+
+/// Binds every name of an action. Unknown actors, verbs, assets, fields and
+/// territories are errors; an undeclared counterparty is an outsider.
+pub fn resolve_action(
+    model: &Model,
+    a: &ActionSyntax,
+    file: FileId,
+) -> Result<Action, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let actor = a
+        .actor
+        .as_ref()
+        .and_then(|id| match model.names.get(&id.name) {
+            Some(NameRef::Party(p)) => Some(*p),
+            Some(NameRef::Group(_)) => {
+                diags.push(
+                    Diagnostic::error(
+                        "ipl::names::group_not_allowed",
+                        file,
+                        id.span,
+                        format!(
+                            "`{}` is a group, but an action is taken by one party",
+                            id.name
+                        ),
+                    )
+                    .with_label("a group")
+                    .with_help("name the party that acts"),
+                );
+                None
+            }
+            None => {
+                let suggestion =
+                    did_you_mean(&id.name, model.parties.iter().map(|p| p.name.as_str()));
+                diags.push(unknown(
+                    "ipl::names::unknown_party",
+                    "party",
+                    id,
+                    file,
+                    suggestion,
+                    "the actor must be declared with `party` or `third_party`",
+                ));
+                None
+            }
+        });
+    let verb = a.verb.as_ref().and_then(|id| {
+        let found = model.verbs.get(&id.name);
+        if found.is_none() {
+            let suggestion =
+                did_you_mean(&id.name, model.verbs.nodes.iter().map(|n| n.name.as_str()));
+            diags.push(unknown(
+                "ipl::names::unknown_verb",
+                "verb",
+                id,
+                file,
+                suggestion,
+                "use a verb of the policy",
+            ));
+        }
+        found
+    });
+    let asset = a.asset.as_ref().and_then(|id| {
+        let found = model.asset_ids.get(&id.name).copied();
+        if found.is_none() {
+            let suggestion = did_you_mean(&id.name, model.asset_ids.keys().map(String::as_str));
+            diags.push(unknown(
+                "ipl::names::unknown_asset",
+                "asset",
+                id,
+                file,
+                suggestion,
+                "name a declared asset",
+            ));
+        }
+        found
+    });
+    let field = a
+        .field
+        .as_ref()
+        .and_then(|id| node(model, &model.fields, "field", id, file, &mut diags));
+    let territory = a
+        .territory
+        .as_ref()
+        .and_then(|id| node(model, &model.territories, "territory", id, file, &mut diags));
+    let to =
+        a.to.as_ref()
+            .and_then(|id| counterparty(model, id, file, &mut diags));
+    let notice = a
+        .notice
+        .iter()
+        .flatten()
+        .filter_map(|(id, d)| counterparty(model, id, file, &mut diags).map(|p| (p, *d)))
+        .collect();
+    let consents = a.consents.as_ref().map(|ids| {
+        ids.iter()
+            .filter_map(|id| counterparty(model, id, file, &mut diags))
+            .collect()
+    });
+    let objections = a.objections.as_ref().map(|ids| {
+        ids.iter()
+            .filter_map(|id| counterparty(model, id, file, &mut diags))
+            .collect()
+    });
+    let date = match &a.date {
+        Some(d) => d.value,
+        None => {
+            diags.push(
+                Diagnostic::error(
+                    "ipl::names::incomplete_action",
+                    file,
+                    a.span,
+                    "the action has no date",
+                )
+                .with_label("no `on DATE`")
+                .with_help("add `on YYYY-MM-DD`: the day the action takes effect"),
+            );
+            None
+        }
+    };
+    if let (Some(v), None) = (&a.verb, &a.to)
+        && matches!(v.name.as_str(), "license" | "sublicense" | "assign")
+    {
+        diags.push(
+            Diagnostic::error(
+                "ipl::names::incomplete_action",
+                file,
+                v.span,
+                format!("`{}` needs a counterparty", v.name),
+            )
+            .with_label("no `to PARTY`")
+            .with_help("add `to PARTY`: who receives the licence or the asset"),
+        );
+    }
+    let until = a.until.as_ref().and_then(|d| d.value);
+    match (actor, verb, asset, date) {
+        (Some(actor), Some(verb), Some(asset), Some(date)) if diags.is_empty() => Ok(Action {
+            actor,
+            verb,
+            asset,
+            to,
+            field,
+            territory,
+            date,
+            until,
+            exclusive: a.exclusive.as_ref().map(|e| e.value),
+            sublicensable: a.sublicensable.as_ref().map(|e| e.value),
+            royalty: a.royalty.as_ref().map(|r| r.value),
+            notice,
+            consents,
+            objections,
+        }),
+        _ => Err(diags),
+    }
+}
+
+fn node(
+    _model: &Model,
+    tree: &super::Hierarchy,
+    noun: &str,
+    id: &ast::Ident,
+    file: FileId,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<super::NodeId> {
+    let found = tree.get(&id.name);
+    if found.is_none() {
+        let suggestion = did_you_mean(&id.name, tree.nodes.iter().map(|n| n.name.as_str()));
+        let code = if noun == "field" {
+            "ipl::names::unknown_field"
+        } else {
+            "ipl::names::unknown_territory"
+        };
+        diags.push(unknown(
+            code,
+            noun,
+            id,
+            file,
+            suggestion,
+            &format!("name a {noun} of the policy's tree"),
+        ));
+    }
+    found
+}
+
+/// A declared party, or an outsider; a group is an error.
+fn counterparty(
+    model: &Model,
+    id: &ast::Ident,
+    file: FileId,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<PartyRef> {
+    match model.names.get(&id.name) {
+        Some(NameRef::Party(p)) => Some(PartyRef::Known(*p)),
+        Some(NameRef::Group(_)) => {
+            diags.push(
+                Diagnostic::error(
+                    "ipl::names::group_not_allowed",
+                    file,
+                    id.span,
+                    format!("`{}` is a group; name one party here", id.name),
+                )
+                .with_label("a group")
+                .with_help("an action names single parties"),
+            );
+            None
+        }
+        None => Some(PartyRef::Outsider(id.name.clone())),
+    }
+}

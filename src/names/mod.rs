@@ -1,0 +1,1055 @@
+//! Names: the symbol table. Binds every name and label to its declaration
+//! and compiles the syntax tree into the [`Model`] the engine decides on.
+
+mod action;
+pub mod model;
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+
+pub use action::resolve_action;
+pub use model::*;
+
+use crate::dates;
+use crate::diagnostic::Diagnostic;
+use crate::span::{FileId, Location, Span};
+use crate::syntax::ast::{self, AssetClass, AssetType, ItemKind, TreeKind};
+
+/// The built-in verbs: `use { research, exploit { make, sell, import } }`,
+/// `license`, `sublicense`, `assign`, `publish`.
+const BUILTIN_VERBS: [(&str, Option<&str>); 10] = [
+    ("use", None),
+    ("research", Some("use")),
+    ("exploit", Some("use")),
+    ("make", Some("exploit")),
+    ("sell", Some("exploit")),
+    ("import", Some("exploit")),
+    ("license", None),
+    ("sublicense", None),
+    ("assign", None),
+    ("publish", None),
+];
+
+/// Resolves the files of one policy, in source order, into a model.
+pub fn resolve(files: &[(FileId, &ast::File)]) -> (Model, Vec<Diagnostic>) {
+    let mut resolver = Resolver {
+        model: Model::default(),
+        diags: Vec::new(),
+        pending_members: Vec::new(),
+    };
+    resolver.declare(files);
+    resolver.define(files);
+    (resolver.model, resolver.diags)
+}
+
+/// The closest name to `wanted` among `candidates`, if one is close enough
+/// to be a likely typo.
+pub fn did_you_mean<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (wanted.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(wanted, c), c))
+        .filter(|(d, c)| *d <= limit && *c != wanted)
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+/// An "unknown X" diagnostic with a suggestion when there is one.
+pub(crate) fn unknown(
+    code: &'static str,
+    what: &str,
+    id: &ast::Ident,
+    file: FileId,
+    suggestion: Option<&str>,
+    otherwise: &str,
+) -> Diagnostic {
+    let diag = Diagnostic::error(code, file, id.span, format!("unknown {what} `{}`", id.name));
+    match suggestion {
+        Some(s) => diag
+            .with_label(format!("did you mean `{s}`?"))
+            .with_help(format!("write `{s}`, or {otherwise}")),
+        None => diag
+            .with_label(format!("no {what} of this name"))
+            .with_help(otherwise.to_string()),
+    }
+}
+
+struct Resolver {
+    model: Model,
+    diags: Vec<Diagnostic>,
+    /// Each group's direct members, expanded by `flatten_groups`.
+    pending_members: Vec<(GroupId, Vec<ast::Ident>, FileId)>,
+}
+
+fn loc(file: FileId, span: Span) -> Location {
+    Location { file, span }
+}
+
+impl Resolver {
+    /// First pass: every declared name, so that order does not matter.
+    fn declare(&mut self, files: &[(FileId, &ast::File)]) {
+        for (name, parent) in BUILTIN_VERBS {
+            let parent = parent.and_then(|p| self.model.verbs.get(p));
+            add_node(&mut self.model.verbs, name, parent, None);
+        }
+        for &(file, ast) in files {
+            for item in &ast.items {
+                let doc = item.doc.clone();
+                let location = loc(file, item.span);
+                match &item.kind {
+                    ItemKind::Party(p) => self.declare_party(p, doc, location, file),
+                    ItemKind::Group(g) => {
+                        let id = GroupId(self.model.groups.len() as u32);
+                        if self.declare_name(&g.id, file, NameRef::Group(id)) {
+                            self.model.groups.push(GroupInfo {
+                                name: g.id.name.clone(),
+                                members: Vec::new(),
+                                doc,
+                                location,
+                            });
+                        }
+                    }
+                    ItemKind::Asset(a) => self.declare_asset(a, doc, location, file),
+                    ItemKind::Tree(tree) => self.declare_tree(tree, file),
+                    ItemKind::Grant(g) => {
+                        let id = GrantId(self.model.grants.len() as u32);
+                        if self.declare_label(&g.label, file, LabelRef::Grant(id)) {
+                            self.model.grants.push(GrantInfo {
+                                label: g.label.name.clone(),
+                                exclusive: g.exclusive.as_ref().is_some_and(|e| e.value),
+                                asset: None,
+                                licensor: None,
+                                licensee: None,
+                                field: Vec::new(),
+                                territory: Vec::new(),
+                                from: None,
+                                until: None,
+                                doc,
+                                location,
+                                label_location: loc(file, g.label.span),
+                            });
+                        }
+                    }
+                    ItemKind::Clause(c) => {
+                        let id = ClauseId(self.model.clauses.len() as u32);
+                        if self.declare_label(&c.label, file, LabelRef::Clause(id)) {
+                            let kind = c.head().map_or(ast::ClauseKind::Permit, |h| h.kind.value);
+                            self.model.clauses.push(ClauseInfo {
+                                label: c.label.name.clone(),
+                                title: c.title.as_ref().map(|t| t.value.clone()),
+                                doc,
+                                kind,
+                                verbs: None,
+                                assets: None,
+                                head: loc(file, c.head().map_or(c.label.span, |h| h.span)),
+                                by: Vec::new(),
+                                to: Vec::new(),
+                                field: Vec::new(),
+                                territory: Vec::new(),
+                                windows: Vec::new(),
+                                conditions: Vec::new(),
+                                duties: Vec::new(),
+                                notwithstanding: Vec::new(),
+                                location,
+                                label_location: loc(file, c.label.span),
+                            });
+                        }
+                    }
+                    ItemKind::Agreement(_) | ItemKind::Scenario(_) => {}
+                }
+            }
+        }
+        self.model.fields.number();
+        self.model.territories.number();
+        self.model.verbs.number();
+    }
+
+    fn declare_party(
+        &mut self,
+        p: &ast::Party,
+        doc: Option<String>,
+        location: Location,
+        file: FileId,
+    ) {
+        let id = PartyId(self.model.parties.len() as u32);
+        if self.declare_name(&p.id, file, NameRef::Party(id)) {
+            let role = match p.kind {
+                ast::PartyKind::ThirdParty => PartyRole::ThirdParty,
+                ast::PartyKind::Party => PartyRole::Signatory,
+            };
+            self.model.parties.push(PartyInfo {
+                name: p.id.name.clone(),
+                legal_name: p.legal_name.value.clone(),
+                role,
+                doc,
+                location,
+            });
+        }
+    }
+
+    fn declare_asset(
+        &mut self,
+        a: &ast::Asset,
+        doc: Option<String>,
+        location: Location,
+        file: FileId,
+    ) {
+        if let Some(first) = self.model.asset_ids.get(&a.id.name) {
+            let first = self.model.assets[first.index()].location;
+            self.diags.push(duplicate("asset", &a.id, file, first));
+            return;
+        }
+        let id = AssetId(self.model.assets.len() as u32);
+        self.model.asset_ids.insert(a.id.name.clone(), id);
+        self.model.assets.push(AssetInfo {
+            name: a.id.name.clone(),
+            title: a.title.as_ref().map(|t| t.value.clone()),
+            class: None,
+            asset_type: None,
+            owners: Vec::new(),
+            tags: a.tags.iter().map(|t| t.name.clone()).collect(),
+            created: a.created.first().and_then(|d| d.value),
+            doc,
+            location,
+        });
+    }
+
+    /// Declares a party or group name; false (and an error) if taken.
+    fn declare_name(&mut self, id: &ast::Ident, file: FileId, what: NameRef) -> bool {
+        if let Some(first) = self.model.names.get(&id.name) {
+            let first = match first {
+                NameRef::Party(p) => self.model.parties[p.index()].location,
+                NameRef::Group(g) => self.model.groups[g.index()].location,
+            };
+            self.diags.push(duplicate("name", id, file, first));
+            return false;
+        }
+        self.model.names.insert(id.name.clone(), what);
+        true
+    }
+
+    fn declare_label(&mut self, id: &ast::Ident, file: FileId, what: LabelRef) -> bool {
+        if let Some(first) = self.model.labels.get(&id.name) {
+            let first = match first {
+                LabelRef::Clause(c) => self.model.clauses[c.index()].label_location,
+                LabelRef::Grant(g) => self.model.grants[g.index()].label_location,
+            };
+            self.diags.push(
+                Diagnostic::error(
+                    "ipl::names::duplicate_label",
+                    file,
+                    id.span,
+                    format!("label `{}` is used twice", id.name),
+                )
+                .with_label("second use")
+                .with_related(first, "first used here")
+                .with_help("give each clause and grant its own label"),
+            );
+            return false;
+        }
+        self.model.labels.insert(id.name.clone(), what);
+        true
+    }
+
+    fn declare_tree(&mut self, tree: &ast::Tree, file: FileId) {
+        let mut stack: Vec<(&ast::Node, Option<NodeId>, bool)> =
+            tree.nodes.iter().rev().map(|n| (n, None, true)).collect();
+        while let Some((node, parent, root)) = stack.pop() {
+            let hierarchy = match tree.kind {
+                TreeKind::Fields => &mut self.model.fields,
+                TreeKind::Territories => &mut self.model.territories,
+                TreeKind::Actions => &mut self.model.verbs,
+            };
+            let existing = hierarchy.get(&node.id.name);
+            let id = match (tree.kind, existing) {
+                // In `actions`, a top-level node names the built-in parent.
+                (TreeKind::Actions, Some(id)) if root => id,
+                (TreeKind::Actions, None) if root => {
+                    let builtins = BUILTIN_VERBS.iter().map(|(n, _)| *n);
+                    let suggestion = did_you_mean(&node.id.name, builtins);
+                    self.diags.push(
+                        unknown(
+                            "ipl::names::unknown_parent_verb",
+                            "verb",
+                            &node.id,
+                            file,
+                            suggestion,
+                            "new verbs go under a built-in verb: `actions { exploit { lease } }`",
+                        )
+                        .with_label(match suggestion {
+                            Some(s) => format!("not a built-in verb; did you mean `{s}`?"),
+                            None => "not a built-in verb".to_string(),
+                        }),
+                    );
+                    continue;
+                }
+                (_, Some(first)) => {
+                    let first_loc = hierarchy.nodes[first.index()].location;
+                    let noun = tree.kind.node_noun();
+                    let mut diag = Diagnostic::error(
+                        "ipl::names::duplicate_node",
+                        file,
+                        node.id.span,
+                        format!("{noun} `{}` is declared twice", node.id.name),
+                    )
+                    .with_label("second declaration")
+                    .with_help(format!(
+                        "a {noun} appears once in its tree; remove this one or rename it"
+                    ));
+                    match first_loc {
+                        Some(l) => diag = diag.with_related(l, "first declared here"),
+                        None => {
+                            diag = diag.with_help(format!("`{}` is a built-in verb", node.id.name))
+                        }
+                    }
+                    self.diags.push(diag);
+                    continue;
+                }
+                (_, None) => add_node(
+                    hierarchy,
+                    &node.id.name,
+                    parent,
+                    Some(loc(file, node.id.span)),
+                ),
+            };
+            stack.extend(node.children.iter().rev().map(|c| (c, Some(id), false)));
+        }
+    }
+
+    /// Second pass: everything that refers to a name.
+    fn define(&mut self, files: &[(FileId, &ast::File)]) {
+        for &(file, ast) in files {
+            for item in &ast.items {
+                if let ItemKind::Agreement(a) = &item.kind {
+                    self.agreement(a, file, item.span);
+                }
+            }
+        }
+        for &(file, ast) in files {
+            for item in &ast.items {
+                match &item.kind {
+                    ItemKind::Party(p) => self.affiliation(p, file),
+                    ItemKind::Group(g) => self.group_members(g, file),
+                    _ => {}
+                }
+            }
+        }
+        self.flatten_groups();
+        let (mut asset_index, mut grant_index, mut clause_index) = (0, 0, 0);
+        for &(file, ast) in files {
+            for item in &ast.items {
+                match &item.kind {
+                    ItemKind::Asset(a) => {
+                        if self.model.asset_ids.get(&a.id.name) == Some(&AssetId(asset_index)) {
+                            self.asset(AssetId(asset_index), a, file);
+                            asset_index += 1;
+                        }
+                    }
+                    ItemKind::Grant(g) => {
+                        if self.model.labels.get(&g.label.name)
+                            == Some(&LabelRef::Grant(GrantId(grant_index)))
+                        {
+                            self.grant(GrantId(grant_index), g, file);
+                            grant_index += 1;
+                        }
+                    }
+                    ItemKind::Clause(c) => {
+                        if self.model.labels.get(&c.label.name)
+                            == Some(&LabelRef::Clause(ClauseId(clause_index)))
+                        {
+                            self.clause(ClauseId(clause_index), c, file);
+                            clause_index += 1;
+                        }
+                    }
+                    ItemKind::Scenario(s) => self.scenario(s, file, item.span),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn agreement(&mut self, a: &ast::Agreement, file: FileId, span: Span) {
+        if let Some(first) = &self.model.agreement {
+            self.diags.push(
+                Diagnostic::error(
+                    "ipl::names::duplicate_agreement",
+                    file,
+                    a.keyword,
+                    "a second `agreement` block",
+                )
+                .with_label("second agreement")
+                .with_related(first.location, "first agreement here")
+                .with_help("a policy has exactly one agreement block; merge the two"),
+            );
+            return;
+        }
+        let effective = a.effective.first().and_then(|d| d.value);
+        let expires = match (a.expires.first(), a.term.first()) {
+            (Some(d), _) => d.value,
+            (None, Some(term)) => effective.and_then(|e| dates::term_end(e, *term)),
+            (None, None) => None,
+        };
+        self.model.agreement = Some(AgreementInfo {
+            title: a.title.value.clone(),
+            effective,
+            expires,
+            open_ended: !a.open_ended.is_empty(),
+            location: loc(file, span),
+        });
+    }
+
+    fn affiliation(&mut self, p: &ast::Party, file: FileId) {
+        let (Some(parent), Some(NameRef::Party(me))) =
+            (&p.affiliate_of, self.model.names.get(&p.id.name))
+        else {
+            return;
+        };
+        let me = *me;
+        let declared = self.model.parties[me.index()].location;
+        if declared.file != file || !declared.span.contains(p.id.span.start as usize) {
+            return; // a duplicate declaration, already reported
+        }
+        if let Some(parent_id) = self.single_party(parent, file, "an `affiliate of` target") {
+            self.model.parties[me.index()].role = PartyRole::Affiliate(parent_id);
+        }
+    }
+
+    /// Resolves a name that must be one declared party (not a group).
+    fn single_party(&mut self, id: &ast::Ident, file: FileId, role: &str) -> Option<PartyId> {
+        match self.model.names.get(&id.name) {
+            Some(NameRef::Party(p)) => Some(*p),
+            Some(NameRef::Group(_)) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "ipl::names::group_not_allowed",
+                        file,
+                        id.span,
+                        format!("`{}` is a group, but {role} must be one party", id.name),
+                    )
+                    .with_label("a group")
+                    .with_help("name a single party here"),
+                );
+                None
+            }
+            None => {
+                self.diags.push(self.unknown_party(id, file));
+                None
+            }
+        }
+    }
+
+    fn unknown_party(&self, id: &ast::Ident, file: FileId) -> Diagnostic {
+        let suggestion = did_you_mean(&id.name, self.model.names.keys().map(String::as_str));
+        unknown(
+            "ipl::names::unknown_party",
+            "party or group",
+            id,
+            file,
+            suggestion,
+            "declare it with `party`, `third_party` or `group`",
+        )
+    }
+
+    fn group_members(&mut self, g: &ast::Group, file: FileId) {
+        let Some(NameRef::Group(gid)) = self.model.names.get(&g.id.name).copied() else {
+            return;
+        };
+        if self.model.groups[gid.index()].location.file != file
+            || !self.model.groups[gid.index()]
+                .location
+                .span
+                .contains(g.id.span.start as usize)
+        {
+            return;
+        }
+        for member in &g.members {
+            if !self.model.names.contains_key(&member.name) {
+                let diag = self.unknown_party(member, file);
+                self.diags.push(diag);
+            }
+        }
+        // Stash direct member names; `flatten_groups` expands them.
+        self.pending_members.push((gid, g.members.clone(), file));
+    }
+
+    fn flatten_groups(&mut self) {
+        let pending = std::mem::take(&mut self.pending_members);
+        let mut direct: Vec<Vec<NameRef>> = vec![Vec::new(); self.model.groups.len()];
+        let mut spans: Vec<(FileId, Vec<ast::Ident>)> =
+            vec![(FileId(0), Vec::new()); self.model.groups.len()];
+        for (gid, members, file) in pending {
+            direct[gid.index()] = members
+                .iter()
+                .filter_map(|m| self.model.names.get(&m.name).copied())
+                .collect();
+            spans[gid.index()] = (file, members);
+        }
+        // Kahn's algorithm over "group contains group" edges: what remains
+        // afterwards lies on or behind a cycle.
+        let n = direct.len();
+        let mut waiting_on = vec![0usize; n];
+        let mut used_by: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (g, members) in direct.iter().enumerate() {
+            for m in members {
+                if let NameRef::Group(inner) = m {
+                    waiting_on[g] += 1;
+                    used_by[inner.index()].push(g);
+                }
+            }
+        }
+        let mut ready: Vec<usize> = (0..n).filter(|&g| waiting_on[g] == 0).collect();
+        let mut done = vec![false; n];
+        while let Some(g) = ready.pop() {
+            let mut members: Vec<PartyId> = Vec::new();
+            for m in &direct[g] {
+                match m {
+                    NameRef::Party(p) => members.push(*p),
+                    NameRef::Group(inner) => {
+                        members.extend(self.model.groups[inner.index()].members.iter().copied())
+                    }
+                }
+            }
+            let mut seen = std::collections::HashSet::new();
+            members.retain(|p| seen.insert(*p));
+            self.model.groups[g].members = members;
+            done[g] = true;
+            for &outer in &used_by[g] {
+                waiting_on[outer] -= 1;
+                if waiting_on[outer] == 0 {
+                    ready.push(outer);
+                }
+            }
+        }
+        let mut reported = vec![false; n];
+        for start in 0..n {
+            if done[start] || reported[start] {
+                continue;
+            }
+            // Walk undone groups until one repeats: that loop is a cycle.
+            let mut path = vec![start];
+            let mut position = HashMap::from([(start, 0usize)]);
+            let cycle = loop {
+                let Some(current) = path.last().copied() else {
+                    break None;
+                };
+                let next = direct[current].iter().find_map(|m| match m {
+                    NameRef::Group(inner) if !done[inner.index()] => Some(inner.index()),
+                    _ => None,
+                });
+                let Some(next) = next else { break None };
+                if let Some(&at) = position.get(&next) {
+                    break Some(path[at..].to_vec());
+                }
+                position.insert(next, path.len());
+                path.push(next);
+            };
+            let Some(cycle) = cycle else { continue };
+            if cycle.iter().any(|g| reported[*g]) {
+                continue;
+            }
+            for g in &cycle {
+                reported[*g] = true;
+            }
+            let names: Vec<String> = cycle
+                .iter()
+                .map(|g| format!("`{}`", self.model.groups[*g].name))
+                .collect();
+            let first = cycle[0];
+            let next_name = &self.model.groups[cycle[1 % cycle.len()]].name;
+            let (file, members) = &spans[first];
+            let at = members
+                .iter()
+                .find(|m| &m.name == next_name)
+                .map_or(Span::default(), |m| m.span);
+            let mut diag = Diagnostic::error(
+                "ipl::names::group_cycle",
+                *file,
+                at,
+                format!("groups contain each other: {} → {}", names.join(" → "), names[0]),
+            )
+            .with_label(format!("`{}` contains `{next_name}`", self.model.groups[first].name))
+            .with_help("a group may not contain itself, directly or through other groups; remove one of these memberships");
+            for (i, g) in cycle.iter().enumerate().skip(1) {
+                let next = &self.model.groups[cycle[(i + 1) % cycle.len()]].name;
+                let (file, members) = &spans[*g];
+                if let Some(m) = members.iter().find(|m| &m.name == next) {
+                    diag = diag.with_related(
+                        loc(*file, m.span),
+                        format!("`{}` contains `{next}`", self.model.groups[*g].name),
+                    );
+                }
+            }
+            self.diags.push(diag);
+        }
+    }
+
+    fn asset(&mut self, id: AssetId, a: &ast::Asset, file: FileId) {
+        let class = a
+            .class
+            .first()
+            .and_then(|w| self.word(w, file, "class", &AssetClass::ALL));
+        let asset_type = a
+            .asset_type
+            .first()
+            .and_then(|w| self.word(w, file, "type", &AssetType::ALL));
+        let mut owners = Vec::new();
+        for line in &a.owner_lines {
+            for share in &line.value {
+                if let Some(p) = self.single_party(&share.owner, file, "an owner") {
+                    owners.push((p, share.percent.as_ref().map_or(10_000, |p| p.value)));
+                }
+            }
+        }
+        let info = &mut self.model.assets[id.index()];
+        info.class = class;
+        info.asset_type = asset_type;
+        info.owners = owners;
+    }
+
+    fn word<T: Copy>(
+        &mut self,
+        word: &ast::Word<T>,
+        file: FileId,
+        what: &str,
+        all: &[(&'static str, T)],
+    ) -> Option<T> {
+        match word {
+            ast::Word::Known(k) => Some(k.value),
+            ast::Word::Unknown(id) => {
+                let suggestion = did_you_mean(&id.name, all.iter().map(|(w, _)| *w));
+                let choices: Vec<&str> = all.iter().map(|(w, _)| *w).collect();
+                self.diags.push(unknown(
+                    "ipl::names::unknown_asset_word",
+                    &format!("asset {what}"),
+                    id,
+                    file,
+                    suggestion,
+                    &format!("an asset's {what} is one of {}", choices.join(", ")),
+                ));
+                None
+            }
+        }
+    }
+
+    fn grant(&mut self, id: GrantId, g: &ast::Grant, file: FileId) {
+        let asset = self.asset_ref(&g.asset, file);
+        let licensor = self.single_party(&g.licensor, file, "a licensor");
+        let licensee = self.single_party(&g.licensee, file, "a licensee");
+        let field = self.nodes(TreeKind::Fields, &g.field, file);
+        let territory = self.nodes(TreeKind::Territories, &g.territory, file);
+        let info = &mut self.model.grants[id.index()];
+        info.asset = asset;
+        info.licensor = licensor;
+        info.licensee = licensee;
+        info.field = field;
+        info.territory = territory;
+        info.from = g.from.first().and_then(|d| d.value);
+        info.until = g.until.first().and_then(|d| d.value);
+    }
+
+    fn asset_ref(&mut self, id: &ast::Ident, file: FileId) -> Option<AssetId> {
+        let found = self.model.asset_ids.get(&id.name).copied();
+        if found.is_none() {
+            let suggestion =
+                did_you_mean(&id.name, self.model.asset_ids.keys().map(String::as_str));
+            self.diags.push(unknown(
+                "ipl::names::unknown_asset",
+                "asset",
+                id,
+                file,
+                suggestion,
+                "declare it with `asset`",
+            ));
+        }
+        found
+    }
+
+    fn hierarchy(&self, kind: TreeKind) -> &Hierarchy {
+        match kind {
+            TreeKind::Fields => &self.model.fields,
+            TreeKind::Territories => &self.model.territories,
+            TreeKind::Actions => &self.model.verbs,
+        }
+    }
+
+    fn node(&mut self, kind: TreeKind, id: &ast::Ident, file: FileId) -> Option<NodeId> {
+        let hierarchy = self.hierarchy(kind);
+        let found = hierarchy.get(&id.name);
+        if found.is_none() {
+            let suggestion =
+                did_you_mean(&id.name, hierarchy.nodes.iter().map(|n| n.name.as_str()));
+            let (code, how) = match kind {
+                TreeKind::Fields => ("ipl::names::unknown_field", "add it to the `fields` tree"),
+                TreeKind::Territories => (
+                    "ipl::names::unknown_territory",
+                    "add it to the `territories` tree",
+                ),
+                TreeKind::Actions => (
+                    "ipl::names::unknown_verb",
+                    "use a built-in verb or add one under a built-in parent: `actions { exploit { lease } }`",
+                ),
+            };
+            self.diags
+                .push(unknown(code, kind.node_noun(), id, file, suggestion, how));
+        }
+        found
+    }
+
+    fn nodes(&mut self, kind: TreeKind, ids: &[ast::Ident], file: FileId) -> Vec<NodeId> {
+        ids.iter()
+            .filter_map(|id| self.node(kind, id, file))
+            .collect()
+    }
+
+    fn clause(&mut self, id: ClauseId, c: &ast::Clause, file: FileId) {
+        if c.heads.is_empty() {
+            self.diags.push(
+                Diagnostic::error(
+                    "ipl::names::missing_head",
+                    file,
+                    c.label.span,
+                    format!("clause `{}` has no `permit`, `forbid` or `oblige` line", c.label.name),
+                )
+                .with_label("this clause says nothing")
+                .with_help("start the clause body with what it covers, e.g. `permit license of foreground`"),
+            );
+        }
+        for extra in c.heads.iter().skip(1) {
+            self.diags.push(
+                Diagnostic::error(
+                    "ipl::names::second_head",
+                    file,
+                    extra.kind.span,
+                    format!("clause `{}` has a second head line", c.label.name),
+                )
+                .with_label("second head")
+                .with_related(loc(file, c.heads[0].span), "first head here")
+                .with_help("a clause has exactly one `permit`, `forbid` or `oblige` line; split it into two clauses"),
+            );
+        }
+        let mut compiled = std::mem::take(&mut self.model.clauses[id.index()]);
+        if let Some(head) = c.head() {
+            compiled.verbs = match head.any_verb {
+                Some(_) => None,
+                None => Some(self.nodes(TreeKind::Actions, &head.verbs, file)),
+            };
+            compiled.assets = (!head.assets.is_empty()).then(|| {
+                head.assets
+                    .iter()
+                    .filter_map(|sel| match sel {
+                        ast::AssetSelector::Named(name) => {
+                            self.asset_ref(name, file).map(AssetSelector::Asset)
+                        }
+                        ast::AssetSelector::Filter(f) => Some(AssetSelector::Filter(AssetFilter {
+                            class: f.class,
+                            asset_type: f.asset_type,
+                            jointly_owned: f.jointly_owned,
+                            tag: f.tag.as_ref().map(|t| t.name.clone()),
+                        })),
+                    })
+                    .collect()
+            });
+        }
+        for line in &c.lines {
+            let location = loc(file, line.span);
+            match &line.kind {
+                ast::LineKind::By(p) => {
+                    let value = self.parties(p, file);
+                    compiled.by.push(Located { value, location });
+                }
+                ast::LineKind::To(p) => {
+                    let value = self.parties(p, file);
+                    compiled.to.push(Located { value, location });
+                }
+                ast::LineKind::Field(ids) => {
+                    let value = self.nodes(TreeKind::Fields, ids, file);
+                    compiled.field.push(Located { value, location });
+                }
+                ast::LineKind::Territory(ids) => {
+                    let value = self.nodes(TreeKind::Territories, ids, file);
+                    compiled.territory.push(Located { value, location });
+                }
+                ast::LineKind::DuringTerm => {
+                    let (from, until) = self.term_window(file, line.span, "during term");
+                    compiled.windows.push(Located {
+                        value: Window { from, until },
+                        location,
+                    });
+                }
+                ast::LineKind::AfterTerm => {
+                    let (_, until) = self.term_window(file, line.span, "after term");
+                    let from = until.and_then(|u| u.tomorrow().ok());
+                    compiled.windows.push(Located {
+                        value: Window { from, until: None },
+                        location,
+                    });
+                }
+                ast::LineKind::From(t) => {
+                    let from = self.time(t, file);
+                    compiled.windows.push(Located {
+                        value: Window { from, until: None },
+                        location,
+                    });
+                }
+                ast::LineKind::Until(t) => {
+                    let until = self.time(t, file);
+                    compiled.windows.push(Located {
+                        value: Window { from: None, until },
+                        location,
+                    });
+                }
+                ast::LineKind::When(e) => {
+                    let value = self.cond(e, file);
+                    compiled.conditions.push(Located { value, location });
+                }
+                ast::LineKind::Unless(e) => {
+                    let value = Cond::Not(Box::new(self.cond(e, file)));
+                    compiled.conditions.push(Located { value, location });
+                }
+                ast::LineKind::Duty(d) => {
+                    let value = self.duty(d, file);
+                    compiled.duties.push(Located { value, location });
+                }
+            }
+        }
+        for target in &c.notwithstanding {
+            match self.model.labels.get(&target.name) {
+                Some(LabelRef::Clause(other)) => {
+                    compiled.notwithstanding.push(Located { value: *other, location: loc(file, target.span) })
+                }
+                Some(LabelRef::Grant(_)) => self.diags.push(
+                    Diagnostic::error(
+                        "ipl::names::notwithstanding_grant",
+                        file,
+                        target.span,
+                        format!("`{}` is a grant; `notwithstanding` names clauses", target.name),
+                    )
+                    .with_label("a grant, not a clause")
+                    .with_help("a grant records a licence already given and cannot be overridden by a clause; name the clause this one should prevail over"),
+                ),
+                None => {
+                    let labels = self.model.clauses.iter().map(|c| c.label.as_str());
+                    let suggestion = did_you_mean(&target.name, labels);
+                    self.diags.push(unknown(
+                        "ipl::names::unknown_label",
+                        "clause",
+                        target,
+                        file,
+                        suggestion,
+                        "name a clause declared in this policy",
+                    ));
+                }
+            }
+        }
+        self.model.clauses[id.index()] = compiled;
+    }
+
+    /// The agreement's term as a window; reports a missing expiry.
+    fn term_window(
+        &mut self,
+        file: FileId,
+        span: Span,
+        what: &str,
+    ) -> (Option<Date>, Option<Date>) {
+        let Some(agreement) = &self.model.agreement else {
+            return (None, None);
+        };
+        if agreement.open_ended && what == "after term" {
+            self.diags.push(no_expiry(file, span, what));
+        }
+        (agreement.effective, agreement.expires)
+    }
+
+    fn time(&mut self, t: &ast::Time, file: FileId) -> Option<Date> {
+        let base = match t.base {
+            ast::TimeBase::Date(d) => d,
+            ast::TimeBase::Effective => self.model.agreement.as_ref().and_then(|a| a.effective),
+            ast::TimeBase::Expires => {
+                let agreement = self.model.agreement.as_ref()?;
+                if agreement.open_ended && agreement.expires.is_none() {
+                    self.diags.push(no_expiry(file, t.span, "expires"));
+                }
+                agreement.expires
+            }
+        }?;
+        match t.offset {
+            None => Some(base),
+            Some(d) => {
+                let shifted = dates::add(base, d);
+                if shifted.is_none() {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "ipl::names::date_out_of_range",
+                            file,
+                            t.span,
+                            "this date lies beyond the calendar",
+                        )
+                        .with_label("past 9999-12-31")
+                        .with_help("use a shorter duration"),
+                    );
+                }
+                shifted
+            }
+        }
+    }
+
+    fn parties(&mut self, p: &ast::Parties, file: FileId) -> PartySet {
+        PartySet {
+            include: p
+                .include
+                .iter()
+                .filter_map(|i| self.party_selector(i, file))
+                .collect(),
+            except: p
+                .except
+                .iter()
+                .filter_map(|i| self.party_selector(i, file))
+                .collect(),
+        }
+    }
+
+    fn party_selector(&mut self, item: &ast::PartyItem, file: FileId) -> Option<PartySelector> {
+        Some(match item {
+            ast::PartyItem::Named(id) => match self.model.names.get(&id.name) {
+                Some(NameRef::Party(p)) => PartySelector::Party(*p),
+                Some(NameRef::Group(g)) => PartySelector::Group(*g),
+                None => {
+                    let diag = self.unknown_party(id, file);
+                    self.diags.push(diag);
+                    return None;
+                }
+            },
+            ast::PartyItem::Anyone(_) => PartySelector::Anyone,
+            ast::PartyItem::Parties(_) => PartySelector::Signatories,
+            ast::PartyItem::ThirdParties(_) => PartySelector::ThirdParties,
+            ast::PartyItem::Owners(_) => PartySelector::Owners,
+            ast::PartyItem::CoOwners(_) => PartySelector::CoOwners,
+            ast::PartyItem::AffiliatesOf(inner, _) => {
+                PartySelector::AffiliatesOf(Box::new(self.party_selector(inner, file)?))
+            }
+        })
+    }
+
+    fn cond(&mut self, e: &ast::Expr, file: FileId) -> Cond {
+        use ast::ExprKind as E;
+        match &e.kind {
+            E::Or(parts) => Cond::Or(parts.iter().map(|p| self.cond(p, file)).collect()),
+            E::And(parts) => Cond::And(parts.iter().map(|p| self.cond(p, file)).collect()),
+            E::Not(inner) => Cond::Not(Box::new(self.cond(inner, file))),
+            E::Bool(b) => Cond::Bool(*b),
+            E::Exclusive => Cond::Exclusive,
+            E::Sublicensable => Cond::Sublicensable,
+            E::Royalty(cmp, pct) => Cond::Royalty(*cmp, pct.value),
+            E::Until(cmp, t) => match self.time(t, file) {
+                Some(date) => Cond::Until(*cmp, date),
+                // The missing date is already reported; keep the clause alive.
+                None => Cond::Bool(true),
+            },
+            E::FieldIn(id) => self
+                .node(TreeKind::Fields, id, file)
+                .map_or(Cond::Bool(false), Cond::FieldIn),
+            E::TerritoryIn(id) => self
+                .node(TreeKind::Territories, id, file)
+                .map_or(Cond::Bool(false), Cond::TerritoryIn),
+            E::ToIn(p) => Cond::ToIn(self.parties(p, file)),
+            E::ConsentOf { any, parties } => Cond::ConsentOf {
+                any: *any,
+                parties: self.parties(parties, file),
+            },
+            E::ObjectionOf(p) => Cond::ObjectionOf(self.parties(p, file)),
+            E::NoticeTo(p, cmp, d) => Cond::NoticeTo(self.parties(p, file), *cmp, *d),
+        }
+    }
+
+    fn duty(&mut self, d: &ast::Duty, file: FileId) -> Duty {
+        match &d.kind {
+            ast::DutyKind::Notify(p, dur) => Duty::Notify(self.parties(p, file), *dur),
+            ast::DutyKind::ObtainConsent(p) => Duty::ObtainConsent(self.parties(p, file)),
+            ast::DutyKind::Pay(pct, p) => Duty::Pay(pct.value, self.parties(p, file)),
+            ast::DutyKind::Compensate(p) => Duty::Compensate(self.parties(p, file)),
+            ast::DutyKind::Text(t) => Duty::Text(t.value.clone()),
+        }
+    }
+
+    fn scenario(&mut self, s: &ast::Scenario, file: FileId, span: Span) {
+        let action = match resolve_action(&self.model, &s.action, file) {
+            Ok(a) => Some(a),
+            Err(diags) => {
+                self.diags.extend(diags);
+                None
+            }
+        };
+        if let Some(by) = &s.expect_by
+            && !self.model.labels.contains_key(&by.name)
+        {
+            let suggestion = did_you_mean(&by.name, self.model.labels.keys().map(String::as_str));
+            self.diags.push(unknown(
+                "ipl::names::unknown_label",
+                "clause or grant",
+                by,
+                file,
+                suggestion,
+                "name a clause or grant declared in this policy",
+            ));
+        }
+        self.model.scenarios.push(ScenarioInfo {
+            title: s.title.value.clone(),
+            action,
+            expect: s.expect.value,
+            expect_by: s.expect_by.as_ref().map(|b| b.name.clone()),
+            location: loc(file, span),
+            action_location: loc(file, s.action.span),
+            expect_location: loc(
+                file,
+                s.expect
+                    .span
+                    .to(s.expect_by.as_ref().map_or(s.expect.span, |b| b.span)),
+            ),
+        });
+    }
+}
+
+fn no_expiry(file: FileId, span: Span, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        "ipl::names::no_expiry",
+        file,
+        span,
+        format!("`{what}` needs an expiry, but the agreement is open-ended"),
+    )
+    .with_label("the agreement never expires")
+    .with_help("give the agreement `expires DATE` or `term DURATION`, or use a date here")
+}
+
+fn duplicate(what: &str, id: &ast::Ident, file: FileId, first: Location) -> Diagnostic {
+    Diagnostic::error(
+        "ipl::names::duplicate_name",
+        file,
+        id.span,
+        format!("{what} `{}` is declared twice", id.name),
+    )
+    .with_label("second declaration")
+    .with_related(first, "first declared here")
+    .with_help("every name is declared once per policy; rename or remove one of them")
+}
+
+fn add_node(
+    h: &mut Hierarchy,
+    name: &str,
+    parent: Option<NodeId>,
+    location: Option<Location>,
+) -> NodeId {
+    let id = NodeId(h.nodes.len() as u32);
+    h.nodes.push(HierarchyNode {
+        name: name.to_string(),
+        parent,
+        enter: 0,
+        exit: 0,
+        location,
+    });
+    h.ids.insert(name.to_string(), id);
+    id
+}

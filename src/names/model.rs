@@ -1,0 +1,391 @@
+//! The resolved policy: every name bound to its declaration, every clause
+//! compiled to ids, dates and ranges the decision engine can use directly.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::span::Location;
+use crate::syntax::ast::{AssetClass, AssetType, ClauseKind, Cmp, Decision, Duration};
+
+macro_rules! id_type {
+    ($($name:ident),*) => {$(
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        pub struct $name(pub u32);
+        impl $name {
+            pub fn index(self) -> usize { self.0 as usize }
+        }
+    )*};
+}
+id_type!(PartyId, GroupId, AssetId, NodeId, ClauseId, GrantId);
+
+/// The whole policy after name resolution.
+#[derive(Debug, Default)]
+pub struct Model {
+    pub agreement: Option<AgreementInfo>,
+    pub parties: Vec<PartyInfo>,
+    pub groups: Vec<GroupInfo>,
+    /// Party and group names share one namespace.
+    pub names: HashMap<String, NameRef>,
+    pub fields: Hierarchy,
+    pub territories: Hierarchy,
+    pub verbs: Hierarchy,
+    pub assets: Vec<AssetInfo>,
+    pub asset_ids: HashMap<String, AssetId>,
+    pub grants: Vec<GrantInfo>,
+    pub clauses: Vec<ClauseInfo>,
+    /// Clause and grant labels share one namespace.
+    pub labels: HashMap<String, LabelRef>,
+    pub scenarios: Vec<ScenarioInfo>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum NameRef {
+    Party(PartyId),
+    Group(GroupId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum LabelRef {
+    Clause(ClauseId),
+    Grant(GrantId),
+}
+
+#[derive(Debug, Clone)]
+pub struct AgreementInfo {
+    pub title: String,
+    pub effective: Option<Date>,
+    /// `None` when open-ended (or not yet known because of an error).
+    pub expires: Option<Date>,
+    pub open_ended: bool,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyRole {
+    Signatory,
+    Affiliate(PartyId),
+    ThirdParty,
+}
+
+#[derive(Debug, Clone)]
+pub struct PartyInfo {
+    pub name: String,
+    pub legal_name: String,
+    pub role: PartyRole,
+    pub doc: Option<String>,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupInfo {
+    pub name: String,
+    /// Every party in the group, nested groups flattened, in first-seen order.
+    pub members: Vec<PartyId>,
+    pub doc: Option<String>,
+    pub location: Location,
+}
+
+/// A tree of fields, territories or verbs. Node `a` covers `b` when `b`
+/// lies in `a`'s pre-order interval.
+#[derive(Debug, Default, Clone)]
+pub struct Hierarchy {
+    pub nodes: Vec<HierarchyNode>,
+    pub ids: HashMap<String, NodeId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HierarchyNode {
+    pub name: String,
+    pub parent: Option<NodeId>,
+    /// Pre-order number and the largest pre-order number below it.
+    pub enter: u32,
+    pub exit: u32,
+    /// `None` for built-in verbs.
+    pub location: Option<Location>,
+}
+
+impl Hierarchy {
+    pub fn get(&self, name: &str) -> Option<NodeId> {
+        self.ids.get(name).copied()
+    }
+    pub fn name(&self, id: NodeId) -> &str {
+        self.nodes.get(id.index()).map_or("?", |n| n.name.as_str())
+    }
+    /// Does `outer` cover `inner` (itself or an ancestor of it)?
+    pub fn covers(&self, outer: NodeId, inner: NodeId) -> bool {
+        match (self.nodes.get(outer.index()), self.nodes.get(inner.index())) {
+            (Some(o), Some(i)) => o.enter <= i.enter && i.enter <= o.exit,
+            _ => false,
+        }
+    }
+    /// Do the two nodes share any descendant (one covers the other)?
+    pub fn overlaps(&self, a: NodeId, b: NodeId) -> bool {
+        self.covers(a, b) || self.covers(b, a)
+    }
+    /// Numbers nodes in pre-order; call after adding every node.
+    pub fn number(&mut self) {
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
+        let mut roots = Vec::new();
+        for (i, node) in self.nodes.iter().enumerate() {
+            match node.parent {
+                Some(p) => children[p.index()].push(i),
+                None => roots.push(i),
+            }
+        }
+        let mut counter = 0u32;
+        // Iterative DFS: a deep tree must not exhaust the stack.
+        let mut stack: Vec<(usize, bool)> = roots.into_iter().rev().map(|r| (r, false)).collect();
+        while let Some((node, done)) = stack.pop() {
+            if done {
+                self.nodes[node].exit = counter.saturating_sub(1);
+                continue;
+            }
+            self.nodes[node].enter = counter;
+            counter += 1;
+            stack.push((node, true));
+            stack.extend(children[node].iter().rev().map(|&c| (c, false)));
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AssetInfo {
+    pub name: String,
+    pub title: Option<String>,
+    pub class: Option<AssetClass>,
+    pub asset_type: Option<AssetType>,
+    /// Owners with shares in hundredths of a percent.
+    pub owners: Vec<(PartyId, u32)>,
+    pub tags: Vec<String>,
+    pub created: Option<Date>,
+    pub doc: Option<String>,
+    pub location: Location,
+}
+
+impl AssetInfo {
+    pub fn is_owner(&self, party: PartyId) -> bool {
+        self.owners.iter().any(|(p, _)| *p == party)
+    }
+    pub fn jointly_owned(&self) -> bool {
+        self.owners.len() > 1
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GrantInfo {
+    pub label: String,
+    pub exclusive: bool,
+    pub asset: Option<AssetId>,
+    pub licensor: Option<PartyId>,
+    pub licensee: Option<PartyId>,
+    /// Empty: every field (or territory).
+    pub field: Vec<NodeId>,
+    pub territory: Vec<NodeId>,
+    pub from: Option<Date>,
+    /// `None`: open-ended.
+    pub until: Option<Date>,
+    pub doc: Option<String>,
+    pub location: Location,
+    pub label_location: Location,
+}
+
+/// A value with the source place it came from.
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    pub value: T,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ClauseInfo {
+    pub label: String,
+    pub title: Option<String>,
+    pub doc: Option<String>,
+    pub kind: ClauseKind,
+    /// `None`: any verb.
+    pub verbs: Option<Vec<NodeId>>,
+    /// `None`: any asset.
+    pub assets: Option<Vec<AssetSelector>>,
+    pub head: Location,
+    pub by: Vec<Located<PartySet>>,
+    pub to: Vec<Located<PartySet>>,
+    pub field: Vec<Located<Vec<NodeId>>>,
+    pub territory: Vec<Located<Vec<NodeId>>>,
+    /// Each time line is an inclusive window on the action's date.
+    pub windows: Vec<Located<Window>>,
+    /// `when` lines as written, `unless` lines negated.
+    pub conditions: Vec<Located<Cond>>,
+    pub duties: Vec<Located<Duty>>,
+    /// Clauses this one names in `notwithstanding`.
+    pub notwithstanding: Vec<Located<ClauseId>>,
+    pub location: Location,
+    pub label_location: Location,
+}
+
+/// An inclusive date window; a missing bound is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Window {
+    pub from: Option<Date>,
+    pub until: Option<Date>,
+}
+
+impl Window {
+    pub fn contains(&self, date: Date) -> bool {
+        self.from.is_none_or(|f| f <= date) && self.until.is_none_or(|u| date <= u)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssetSelector {
+    Asset(AssetId),
+    Filter(AssetFilter),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AssetFilter {
+    pub class: Option<AssetClass>,
+    pub asset_type: Option<AssetType>,
+    pub jointly_owned: Option<bool>,
+    pub tag: Option<String>,
+}
+
+impl AssetFilter {
+    pub fn matches(&self, asset: &AssetInfo) -> bool {
+        self.class.is_none_or(|c| asset.class == Some(c))
+            && self.asset_type.is_none_or(|t| asset.asset_type == Some(t))
+            && self
+                .jointly_owned
+                .is_none_or(|j| asset.jointly_owned() == j)
+            && self
+                .tag
+                .as_ref()
+                .is_none_or(|t| asset.tags.iter().any(|x| x == t))
+    }
+}
+
+/// A set of parties, relative to an action (owners, co-owners).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PartySet {
+    pub include: Vec<PartySelector>,
+    pub except: Vec<PartySelector>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartySelector {
+    Party(PartyId),
+    Group(GroupId),
+    Anyone,
+    /// `parties`: the signatories.
+    Signatories,
+    /// Declared third parties and undeclared names.
+    ThirdParties,
+    Owners,
+    CoOwners,
+    AffiliatesOf(Box<PartySelector>),
+}
+
+/// A condition, evaluated in three-valued logic.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
+    Not(Box<Cond>),
+    Bool(bool),
+    Exclusive,
+    Sublicensable,
+    Royalty(Cmp, u32),
+    Until(Cmp, Date),
+    FieldIn(NodeId),
+    TerritoryIn(NodeId),
+    ToIn(PartySet),
+    ConsentOf { any: bool, parties: PartySet },
+    ObjectionOf(PartySet),
+    NoticeTo(PartySet, Cmp, Duration),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Duty {
+    /// Precondition: notice of at least the duration to each party.
+    Notify(PartySet, Duration),
+    /// Precondition: each party consented.
+    ObtainConsent(PartySet),
+    /// Obligation: a share of income, in hundredths of a percent.
+    Pay(u32, PartySet),
+    Compensate(PartySet),
+    Text(String),
+}
+
+/// A party named in an action: declared, or an outsider by name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(untagged)]
+pub enum PartyRef {
+    Known(PartyId),
+    Outsider(String),
+}
+
+/// A proposed action with every name resolved. `None` means unknown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Action {
+    pub actor: PartyId,
+    pub verb: NodeId,
+    pub asset: AssetId,
+    pub to: Option<PartyRef>,
+    pub field: Option<NodeId>,
+    pub territory: Option<NodeId>,
+    pub date: Date,
+    pub until: Option<Date>,
+    pub exclusive: Option<bool>,
+    pub sublicensable: Option<bool>,
+    pub royalty: Option<u32>,
+    /// Notice given, per party; a party not listed has unknown notice.
+    pub notice: Vec<(PartyRef, Duration)>,
+    /// `None`: unknown; `Some`: exactly these consented.
+    pub consents: Option<Vec<PartyRef>>,
+    pub objections: Option<Vec<PartyRef>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScenarioInfo {
+    pub title: String,
+    /// `None` when the action could not be resolved (reported).
+    pub action: Option<Action>,
+    pub expect: Decision,
+    pub expect_by: Option<String>,
+    pub location: Location,
+    pub action_location: Location,
+    pub expect_location: Location,
+}
+
+impl Model {
+    pub fn party(&self, id: PartyId) -> &PartyInfo {
+        &self.parties[id.index()]
+    }
+    pub fn asset(&self, id: AssetId) -> &AssetInfo {
+        &self.assets[id.index()]
+    }
+    pub fn clause(&self, id: ClauseId) -> &ClauseInfo {
+        &self.clauses[id.index()]
+    }
+    pub fn party_id(&self, name: &str) -> Option<PartyId> {
+        match self.names.get(name) {
+            Some(NameRef::Party(p)) => Some(*p),
+            _ => None,
+        }
+    }
+    /// The display name of a party reference.
+    pub fn party_name<'a>(&'a self, party: &'a PartyRef) -> &'a str {
+        match party {
+            PartyRef::Known(id) => &self.party(*id).name,
+            PartyRef::Outsider(name) => name,
+        }
+    }
+    pub fn label_of(&self, label: &LabelRef) -> &str {
+        match label {
+            LabelRef::Clause(c) => &self.clauses[c.index()].label,
+            LabelRef::Grant(g) => &self.grants[g.index()].label,
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! Reports: one emitter per output format.
+
+pub mod human;
+pub mod json;
