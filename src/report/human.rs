@@ -86,7 +86,7 @@ impl View {
             }
         }
         let help = match &diag.help {
-            Some(h) => Some(format!("{h}\n  docs: ipcheck explain {}", diag.code)),
+            Some(h) => Some(format!("{h}\ndocs: ipcheck explain {}", diag.code)),
             None => Some(format!("docs: ipcheck explain {}", diag.code)),
         };
         View {

@@ -5,7 +5,7 @@ pub mod lines;
 mod parser;
 pub mod split;
 
-pub use parser::{parse_date, parse_hundredths, rule_name};
+pub use parser::{IplParser, Rule, parse_date, parse_hundredths, rule_name};
 
 use crate::diagnostic::Diagnostic;
 use crate::span::{FileId, Span};

@@ -32,7 +32,7 @@ pub fn parse_item(
             Some(item)
         }
         Err(err) => {
-            diags.push(syntax_error(&err, text, offset, file, "an item"));
+            diags.push(syntax_error(&err, text, offset, file, "the item"));
             None
         }
     }
@@ -54,7 +54,7 @@ pub fn parse_action(text: &str, file: FileId) -> Result<ActionSyntax, Vec<Diagno
                 Err(diags)
             }
         }
-        Err(err) => Err(vec![syntax_error(&err, text, 0, file, "an action")]),
+        Err(err) => Err(vec![syntax_error(&err, text, 0, file, "the action")]),
     }
 }
 
@@ -114,7 +114,7 @@ fn syntax_error(
     };
     Diagnostic::error(code, file, span, message)
         .with_label(if found.is_empty() {
-            "input ends here".to_string()
+            format!("{what} ends here")
         } else {
             "not expected here".to_string()
         })

@@ -1,0 +1,83 @@
+//! One insta snapshot per faulty fixture: every diagnostic `ipcheck lint`
+//! reports for it, rendered at a fixed width without colour.
+//!
+//! A fixture is `tests/fixtures/errors/NAME.ipl` (one file) or a directory
+//! `tests/fixtures/errors/NAME/` (one policy of several files). Its first
+//! line is a comment naming the codes it must produce:
+//! `// expect: ipl::names::unknown_party, ipl::names::unknown_asset`.
+
+use std::path::{Path, PathBuf};
+
+use ipcheck::policy;
+use ipcheck::report::human::{self, Style};
+
+fn fixtures() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/errors");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("fixture directory")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir() || p.extension().is_some_and(|e| e == "ipl"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// The codes listed on the fixture's `// expect:` line.
+fn expected_codes(path: &Path) -> Vec<String> {
+    let first = if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        files[0].clone()
+    } else {
+        path.to_path_buf()
+    };
+    let text = std::fs::read_to_string(first).unwrap_or_default();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("// expect:"))
+        .unwrap_or("");
+    let mut codes: Vec<String> = line
+        .trim_start_matches("// expect:")
+        .split(',')
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    codes.sort();
+    codes
+}
+
+#[test]
+fn every_faulty_fixture_reports_exactly_its_expected_codes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixtures = fixtures();
+    assert!(!fixtures.is_empty());
+    for path in fixtures {
+        let relative = path.strip_prefix(root).unwrap().to_path_buf();
+        let policies = std::env::set_current_dir(root).map(|_| policy::load_path(&relative));
+        let policies = policies
+            .unwrap()
+            .unwrap_or_else(|e| panic!("{}: {e}", relative.display()));
+        let mut rendered = String::new();
+        let mut codes = Vec::new();
+        for p in &policies {
+            for d in &p.diagnostics {
+                codes.push(d.code.to_string());
+                rendered.push_str(&human::render(d, &p.sources, Style::PLAIN));
+                rendered.push('\n');
+            }
+        }
+        codes.sort();
+        let expected = expected_codes(&path);
+        assert!(
+            !expected.is_empty(),
+            "{}: no `// expect:` line",
+            relative.display()
+        );
+        assert_eq!(codes, expected, "{}:\n{rendered}", relative.display());
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        insta::assert_snapshot!(name, rendered);
+    }
+}
