@@ -7,6 +7,7 @@
 pub mod check;
 pub mod cli;
 pub mod dates;
+pub mod decide;
 pub mod diagnostic;
 pub mod names;
 pub mod policy;

@@ -1,0 +1,172 @@
+//! Words for compiled conditions, scopes and duties, used in explanations
+//! (residual conditions, near misses).
+
+use crate::names::{ClauseInfo, Cond, Model, PartySelector, PartySet};
+use crate::syntax::ast::{Duration, DurationUnit};
+
+use super::eval::Part;
+
+pub fn duration(d: Duration) -> String {
+    let unit = match (d.unit, d.count) {
+        (DurationUnit::Days, 1) => "day",
+        (DurationUnit::Days, _) => "days",
+        (DurationUnit::Months, 1) => "month",
+        (DurationUnit::Months, _) => "months",
+        (DurationUnit::Years, 1) => "year",
+        (DurationUnit::Years, _) => "years",
+    };
+    format!("{} {unit}", d.count)
+}
+
+/// Hundredths of a percent as written: `12.5%`, `3%`.
+pub fn percent(hundredths: u32) -> String {
+    let whole = hundredths / 100;
+    let frac = hundredths % 100;
+    match frac {
+        0 => format!("{whole}%"),
+        f if f % 10 == 0 => format!("{whole}.{}%", f / 10),
+        f => format!("{whole}.{f:02}%"),
+    }
+}
+
+pub fn party_set(model: &Model, set: &PartySet) -> String {
+    let list = |items: &[PartySelector]| {
+        items
+            .iter()
+            .map(|s| selector(model, s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if set.except.is_empty() {
+        list(&set.include)
+    } else {
+        format!("{} except {}", list(&set.include), list(&set.except))
+    }
+}
+
+fn selector(model: &Model, s: &PartySelector) -> String {
+    match s {
+        PartySelector::Party(p) => model.party(*p).name.clone(),
+        PartySelector::Group(g) => model.groups[g.index()].name.clone(),
+        PartySelector::Anyone => "anyone".into(),
+        PartySelector::Signatories => "parties".into(),
+        PartySelector::ThirdParties => "third_parties".into(),
+        PartySelector::Owners => "owners".into(),
+        PartySelector::CoOwners => "co_owners".into(),
+        PartySelector::AffiliatesOf(inner) => format!("affiliates of {}", selector(model, inner)),
+    }
+}
+
+/// A condition in IPL syntax; `not` at the top reads as `unless`.
+pub fn condition(model: &Model, cond: &Cond) -> String {
+    match cond {
+        Cond::Not(inner) => format!("unless {}", expr(model, inner, 0)),
+        other => format!("when {}", expr(model, other, 0)),
+    }
+}
+
+/// `precedence`: 0 top, 1 inside `or`, 2 inside `and`, 3 inside `not`.
+fn expr(model: &Model, cond: &Cond, precedence: u8) -> String {
+    let wrap = |text: String, own: u8| {
+        if own < precedence {
+            format!("({text})")
+        } else {
+            text
+        }
+    };
+    match cond {
+        Cond::Or(parts) => wrap(
+            parts
+                .iter()
+                .map(|p| expr(model, p, 1))
+                .collect::<Vec<_>>()
+                .join(" or "),
+            1,
+        ),
+        Cond::And(parts) => wrap(
+            parts
+                .iter()
+                .map(|p| expr(model, p, 2))
+                .collect::<Vec<_>>()
+                .join(" and "),
+            2,
+        ),
+        Cond::Not(inner) => format!("not {}", expr(model, inner, 3)),
+        Cond::Bool(b) => b.to_string(),
+        Cond::Exclusive => "exclusive".into(),
+        Cond::Sublicensable => "sublicensable".into(),
+        Cond::Royalty(cmp, pct) => format!("royalty {} {}", cmp.as_str(), percent(*pct)),
+        Cond::Until(cmp, date) => format!("until {} {date}", cmp.as_str()),
+        Cond::FieldIn(n) => format!("field in {}", model.fields.name(*n)),
+        Cond::TerritoryIn(n) => format!("territory in {}", model.territories.name(*n)),
+        Cond::ToIn(set) => format!("to in {}", party_set(model, set)),
+        Cond::ConsentOf { any, parties } => {
+            format!(
+                "consent of {}{}",
+                if *any { "any " } else { "" },
+                party_set(model, parties)
+            )
+        }
+        Cond::ObjectionOf(set) => format!("objection of {}", party_set(model, set)),
+        Cond::NoticeTo(set, cmp, d) => format!(
+            "notice to {} {} {}",
+            party_set(model, set),
+            cmp.as_str(),
+            duration(*d)
+        ),
+    }
+}
+
+/// One scope line or condition of a clause, in IPL syntax.
+pub fn line(model: &Model, clause: &ClauseInfo, part: Part, index: usize) -> String {
+    let names = |tree: &crate::names::Hierarchy, nodes: &[crate::names::NodeId]| {
+        nodes
+            .iter()
+            .map(|n| tree.name(*n).to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match part {
+        Part::Verb => match &clause.verbs {
+            Some(v) => format!("verb {}", names(&model.verbs, v)),
+            None => "any verb".into(),
+        },
+        Part::Asset => "asset selector".into(),
+        Part::By => clause.by.get(index).map_or_else(String::new, |l| {
+            format!("by {}", party_set(model, &l.value))
+        }),
+        Part::To => clause.to.get(index).map_or_else(String::new, |l| {
+            format!("to {}", party_set(model, &l.value))
+        }),
+        Part::Field => clause.field.get(index).map_or_else(String::new, |l| {
+            format!("field {}", names(&model.fields, &l.value))
+        }),
+        Part::Territory => clause.territory.get(index).map_or_else(String::new, |l| {
+            format!("territory {}", names(&model.territories, &l.value))
+        }),
+        Part::Time => clause.windows.get(index).map_or_else(String::new, |l| {
+            match (l.value.from, l.value.until) {
+                (Some(f), Some(u)) => format!("from {f} until {u}"),
+                (Some(f), None) => format!("from {f}"),
+                (None, Some(u)) => format!("until {u}"),
+                (None, None) => "any time".into(),
+            }
+        }),
+        Part::Condition => clause
+            .conditions
+            .get(index)
+            .map_or_else(String::new, |l| condition(model, &l.value)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_read_as_written() {
+        assert_eq!(percent(300), "3%");
+        assert_eq!(percent(1250), "12.5%");
+        assert_eq!(percent(1205), "12.05%");
+    }
+}

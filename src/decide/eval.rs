@@ -1,0 +1,353 @@
+//! Evaluating one clause against one action: scope lines, party sets and
+//! conditions, each to true, false or unknown.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::logic::Tri;
+use crate::dates;
+use crate::names::{
+    Action, AssetInfo, AssetSelector, ClauseInfo, Cond, Hierarchy, Model, NodeId, PartyRef,
+    PartyRole, PartySelector, PartySet,
+};
+use crate::span::Location;
+use crate::syntax::ast::{ClauseKind, Duration};
+
+/// Which line of a clause an outcome is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    Verb,
+    Asset,
+    By,
+    To,
+    Field,
+    Territory,
+    Time,
+    Condition,
+}
+
+impl Part {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Part::Verb => "verb",
+            Part::Asset => "asset",
+            Part::By => "by",
+            Part::To => "to",
+            Part::Field => "field",
+            Part::Territory => "territory",
+            Part::Time => "time",
+            Part::Condition => "condition",
+        }
+    }
+}
+
+/// One line of a clause that did not hold (or might not).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineOutcome {
+    pub part: Part,
+    /// Index of the line among the clause's lines of that part.
+    pub index: usize,
+    pub location: Location,
+}
+
+/// How a clause's scope and conditions relate to an action.
+#[derive(Debug, Clone, Default)]
+pub struct ClauseEval {
+    pub applies: Option<Tri>,
+    /// Lines that are false.
+    pub failed: Vec<LineOutcome>,
+    /// Lines that are unknown.
+    pub unknown: Vec<LineOutcome>,
+}
+
+impl ClauseEval {
+    pub fn tri(&self) -> Tri {
+        self.applies.unwrap_or(Tri::False)
+    }
+}
+
+/// An action and the facts derived from it once, for every clause.
+pub struct Ctx<'a> {
+    pub model: &'a Model,
+    pub action: &'a Action,
+    pub asset: &'a AssetInfo,
+    actor: PartyRef,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(model: &'a Model, action: &'a Action) -> Ctx<'a> {
+        Ctx {
+            model,
+            action,
+            asset: model.asset(action.asset),
+            actor: PartyRef::Known(action.actor),
+        }
+    }
+
+    pub fn actor(&self) -> &PartyRef {
+        &self.actor
+    }
+
+    /// Evaluates every scope line and condition of a clause. Stops early
+    /// once the clause is out of reach: after one failure for forbids and
+    /// obliges, after two for permits (one failure makes a near miss).
+    pub fn clause(&self, clause: &ClauseInfo) -> ClauseEval {
+        let stop_after = if clause.kind == ClauseKind::Permit {
+            2
+        } else {
+            1
+        };
+        let mut eval = ClauseEval::default();
+        let record = |part: Part,
+                      index: usize,
+                      location: Location,
+                      value: Tri,
+                      eval: &mut ClauseEval|
+         -> bool {
+            match value {
+                Tri::False => eval.failed.push(LineOutcome {
+                    part,
+                    index,
+                    location,
+                }),
+                Tri::Unknown => eval.unknown.push(LineOutcome {
+                    part,
+                    index,
+                    location,
+                }),
+                Tri::True => {}
+            }
+            eval.failed.len() >= stop_after
+        };
+        let inside = clause.kind == ClauseKind::Permit;
+        if let Some(verbs) = &clause.verbs {
+            let v = self.action.verb;
+            let hit = verbs.iter().any(|&c| {
+                if inside {
+                    self.model.verbs.covers(c, v)
+                } else {
+                    self.model.verbs.overlaps(c, v)
+                }
+            });
+            if record(Part::Verb, 0, clause.head, hit.into(), &mut eval) {
+                return eval;
+            }
+        }
+        if let Some(assets) = &clause.assets {
+            let hit = assets.iter().any(|s| self.asset_selected(s));
+            if record(Part::Asset, 0, clause.head, hit.into(), &mut eval) {
+                return eval;
+            }
+        }
+        for (i, line) in clause.by.iter().enumerate() {
+            let value = self.party_in(&line.value, &self.actor).into();
+            if record(Part::By, i, line.location, value, &mut eval) {
+                return eval;
+            }
+        }
+        for (i, line) in clause.to.iter().enumerate() {
+            let value = match &self.action.to {
+                Some(to) => self.party_in(&line.value, to).into(),
+                None => Tri::Unknown,
+            };
+            if record(Part::To, i, line.location, value, &mut eval) {
+                return eval;
+            }
+        }
+        for (i, line) in clause.field.iter().enumerate() {
+            let value = node_scope(&self.model.fields, &line.value, self.action.field, inside);
+            if record(Part::Field, i, line.location, value, &mut eval) {
+                return eval;
+            }
+        }
+        for (i, line) in clause.territory.iter().enumerate() {
+            let value = node_scope(
+                &self.model.territories,
+                &line.value,
+                self.action.territory,
+                inside,
+            );
+            if record(Part::Territory, i, line.location, value, &mut eval) {
+                return eval;
+            }
+        }
+        for (i, line) in clause.windows.iter().enumerate() {
+            let value = line.value.contains(self.action.date).into();
+            if record(Part::Time, i, line.location, value, &mut eval) {
+                return eval;
+            }
+        }
+        for (i, line) in clause.conditions.iter().enumerate() {
+            let value = self.cond(&line.value);
+            if record(Part::Condition, i, line.location, value, &mut eval) {
+                return eval;
+            }
+        }
+        eval.applies = Some(if !eval.failed.is_empty() {
+            Tri::False
+        } else if eval.unknown.is_empty() {
+            Tri::True
+        } else {
+            Tri::Unknown
+        });
+        eval
+    }
+
+    pub fn asset_selected(&self, selector: &AssetSelector) -> bool {
+        match selector {
+            AssetSelector::Asset(id) => *id == self.action.asset,
+            AssetSelector::Filter(f) => f.matches(self.asset),
+        }
+    }
+
+    /// Is `party` in the set, relative to this action's asset and actor?
+    pub fn party_in(&self, set: &PartySet, party: &PartyRef) -> bool {
+        set.include.iter().any(|s| self.selector_has(s, party))
+            && !set.except.iter().any(|s| self.selector_has(s, party))
+    }
+
+    fn selector_has(&self, selector: &PartySelector, party: &PartyRef) -> bool {
+        let known = match party {
+            PartyRef::Known(p) => Some(*p),
+            PartyRef::Outsider(_) => None,
+        };
+        match selector {
+            PartySelector::Anyone => true,
+            PartySelector::ThirdParties => {
+                known.is_none_or(|p| self.model.party(p).role == PartyRole::ThirdParty)
+            }
+            PartySelector::Party(p) => known == Some(*p),
+            PartySelector::Group(g) => {
+                known.is_some_and(|p| self.model.groups[g.index()].members.contains(&p))
+            }
+            PartySelector::Signatories => {
+                known.is_some_and(|p| self.model.party(p).role == PartyRole::Signatory)
+            }
+            PartySelector::Owners => known.is_some_and(|p| self.asset.is_owner(p)),
+            PartySelector::CoOwners => {
+                known.is_some_and(|p| self.asset.is_owner(p) && p != self.action.actor)
+            }
+            PartySelector::AffiliatesOf(inner) => {
+                known.is_some_and(|p| match self.model.party(p).role {
+                    PartyRole::Affiliate(parent) => {
+                        self.selector_has(inner, &PartyRef::Known(parent))
+                    }
+                    _ => false,
+                })
+            }
+        }
+    }
+
+    /// Everyone in a set whom a duty or predicate can concern: declared
+    /// parties and the outsiders this action names, never the actor.
+    pub fn members(&self, set: &PartySet) -> Vec<PartyRef> {
+        let declared =
+            (0..self.model.parties.len() as u32).map(|i| PartyRef::Known(crate::names::PartyId(i)));
+        let named = self.outsiders_named();
+        declared
+            .chain(named)
+            .filter(|p| *p != self.actor && self.party_in(set, p))
+            .collect()
+    }
+
+    fn outsiders_named(&self) -> Vec<PartyRef> {
+        let a = self.action;
+        let mut out: Vec<PartyRef> =
+            a.to.iter()
+                .chain(a.notice.iter().map(|(p, _)| p))
+                .chain(a.consents.iter().flatten())
+                .chain(a.objections.iter().flatten())
+                .filter(|p| matches!(p, PartyRef::Outsider(_)))
+                .cloned()
+                .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The notice given to a party, in days before the action's date.
+    pub fn notice_days(&self, party: &PartyRef) -> Option<i64> {
+        self.action
+            .notice
+            .iter()
+            .find(|(p, _)| p == party)
+            .map(|(_, d)| self.days_before(*d))
+    }
+
+    /// A duration before the action's date, in days.
+    pub fn days_before(&self, duration: Duration) -> i64 {
+        match dates::sub(self.action.date, duration) {
+            Some(earlier) => dates::days_between(earlier, self.action.date),
+            None => i64::MAX,
+        }
+    }
+
+    /// The last day a notice of `duration` can be given.
+    pub fn deadline(&self, duration: Duration) -> Option<Date> {
+        dates::sub(self.action.date, duration)
+    }
+
+    pub fn consented(&self, party: &PartyRef) -> Tri {
+        Tri::from_option(self.action.consents.as_ref().map(|c| c.contains(party)))
+    }
+
+    pub fn objected(&self, party: &PartyRef) -> Tri {
+        Tri::from_option(self.action.objections.as_ref().map(|c| c.contains(party)))
+    }
+
+    pub fn cond(&self, cond: &Cond) -> Tri {
+        let a = self.action;
+        match cond {
+            Cond::And(parts) => Tri::all(parts.iter().map(|p| self.cond(p))),
+            Cond::Or(parts) => Tri::any(parts.iter().map(|p| self.cond(p))),
+            Cond::Not(inner) => self.cond(inner).not(),
+            Cond::Bool(b) => (*b).into(),
+            Cond::Exclusive => Tri::from_option(a.exclusive),
+            Cond::Sublicensable => Tri::from_option(a.sublicensable),
+            Cond::Royalty(cmp, pct) => Tri::from_option(a.royalty.map(|r| cmp.holds(r, *pct))),
+            Cond::Until(cmp, date) => Tri::from_option(a.until.map(|u| cmp.holds(u, *date))),
+            Cond::FieldIn(node) => {
+                Tri::from_option(a.field.map(|f| self.model.fields.covers(*node, f)))
+            }
+            Cond::TerritoryIn(node) => {
+                Tri::from_option(a.territory.map(|t| self.model.territories.covers(*node, t)))
+            }
+            Cond::ToIn(set) => Tri::from_option(a.to.as_ref().map(|to| self.party_in(set, to))),
+            Cond::ConsentOf {
+                any: false,
+                parties,
+            } => Tri::all(self.members(parties).iter().map(|p| self.consented(p))),
+            Cond::ConsentOf { any: true, parties } => {
+                Tri::any(self.members(parties).iter().map(|p| self.consented(p)))
+            }
+            Cond::ObjectionOf(parties) => {
+                Tri::any(self.members(parties).iter().map(|p| self.objected(p)))
+            }
+            Cond::NoticeTo(parties, cmp, duration) => {
+                let due = self.days_before(*duration);
+                Tri::all(self.members(parties).iter().map(|p| {
+                    Tri::from_option(self.notice_days(p).map(|given| cmp.holds(given, due)))
+                }))
+            }
+        }
+    }
+}
+
+/// A field or territory line: `inside` (permits) needs the action's node
+/// under a listed one; otherwise any overlap will do.
+fn node_scope(tree: &Hierarchy, listed: &[NodeId], actual: Option<NodeId>, inside: bool) -> Tri {
+    match actual {
+        None => Tri::Unknown,
+        Some(node) => listed
+            .iter()
+            .any(|&l| {
+                if inside {
+                    tree.covers(l, node)
+                } else {
+                    tree.overlaps(l, node)
+                }
+            })
+            .into(),
+    }
+}

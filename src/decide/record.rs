@@ -1,0 +1,85 @@
+//! The decision record: what was decided, by which clause or grant, and
+//! every reason, serialisable for reports.
+
+use serde::Serialize;
+
+use super::duties::DutyOutcome;
+use super::eval::Part;
+use crate::span::Location;
+use crate::syntax::ast::{ClauseKind, Decision};
+
+/// A decision with its explanation.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionRecord {
+    pub decision: Decision,
+    /// The clause or grant label that decided it; `None` for a default deny.
+    pub decided_by: Option<String>,
+    pub decided_by_kind: Option<DeciderKind>,
+    #[serde(skip)]
+    pub decided_by_location: Option<Location>,
+    /// One sentence: why.
+    pub summary: String,
+    /// Other permits that would also allow the action, with their outcome.
+    pub alternatives: Vec<Alternative>,
+    /// What must hold for a conditional decision to be a permit.
+    pub residual_conditions: Vec<String>,
+    /// Preconditions not yet shown to be met, with deadlines.
+    pub open_preconditions: Vec<DutyOutcome>,
+    /// Preconditions the facts contradict (for the permits considered).
+    pub violated_preconditions: Vec<DutyOutcome>,
+    /// Obligations the action incurs if taken.
+    pub obligations: Vec<DutyOutcome>,
+    /// For a deny with nothing applicable: permits that fail on one line.
+    pub near_misses: Vec<NearMiss>,
+    /// Every clause consulted and how it bears on the action.
+    pub consulted: Vec<ClauseStatus>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeciderKind {
+    Clause,
+    Grant,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternative {
+    pub label: String,
+    pub decision: Decision,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NearMiss {
+    pub label: String,
+    pub part: Part,
+    /// The line that failed, in IPL syntax.
+    pub line: String,
+    #[serde(skip)]
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClauseStatus {
+    pub label: String,
+    pub title: Option<String>,
+    pub kind: ClauseKind,
+    pub status: Status,
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// How one clause bears on an action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Status {
+    /// It applies (a permit: it is the one used or an alternative).
+    Applied,
+    /// It applies only if unknown facts turn out so.
+    MayApply,
+    /// A permit blocked by a forbid without priority over it.
+    BlockedBy { label: String },
+    /// A permit whose precondition the facts contradict.
+    Violated,
+    /// It does not apply: these lines fail.
+    FailedOn { parts: Vec<Part> },
+}

@@ -1,0 +1,382 @@
+//! Unit tests for the rules of LANGUAGE.md §5, each on a small policy.
+
+use super::*;
+use crate::names::resolve_action;
+use crate::policy::{Policy, analyze};
+use crate::source::SourceMap;
+use crate::span::FileId;
+use crate::syntax;
+
+const BASE: &str = r#"
+agreement "Test" { effective 2025-01-01 expires 2028-12-31 }
+party a "A"
+party b "B"
+party c "C"
+party a_sub "A Sub" affiliate of a
+third_party x "X Ltd"
+group members = a, b, c
+fields { batteries { ev, stationary }, recycling }
+territories { world { europe { eu, uk }, asia { cn } } }
+asset joint "Joint" { class foreground type patent owners a 60%, b 40% tags core }
+asset solo "Solo" { class foreground type software owner c }
+asset bg "Background" { class background type know_how owner b tags excluded }
+"#;
+
+fn policy(clauses: &str) -> Policy {
+    let mut sources = SourceMap::default();
+    sources.add("test.ipl", "test.ipl".into(), format!("{BASE}{clauses}"));
+    let policy = analyze(sources);
+    let errors: Vec<_> = policy.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    policy
+}
+
+fn decide(policy: &Policy, action: &str) -> DecisionRecord {
+    let syntax = syntax::parse_action(action, FileId(0)).expect("action parses");
+    let action = resolve_action(&policy.model, &syntax, FileId(0)).expect("action resolves");
+    Engine::new(&policy.model).decide(&action)
+}
+
+fn outcome(record: &DecisionRecord) -> (Decision, Option<&str>) {
+    (record.decision, record.decided_by.as_deref())
+}
+
+#[test]
+fn default_deny_names_near_misses() {
+    let p = policy("clause 1 { permit research of joint by a }");
+    let r = decide(&p, "b research joint on 2026-01-01");
+    assert_eq!(outcome(&r), (Decision::Deny, None));
+    assert_eq!(r.near_misses.len(), 1);
+    assert_eq!(r.near_misses[0].part, eval::Part::By);
+}
+
+#[test]
+fn verb_tree_covers_children() {
+    let p = policy("clause 1 { permit use of solo by c }");
+    assert_eq!(
+        outcome(&decide(&p, "c sell solo on 2026-01-01")),
+        (Decision::Permit, Some("1"))
+    );
+    let p = policy("clause 1 { permit sell of solo by c }");
+    assert_eq!(
+        decide(&p, "c exploit solo on 2026-01-01").decision,
+        Decision::Deny
+    );
+}
+
+#[test]
+fn license_does_not_cover_sublicense() {
+    let p = policy("clause 1 { permit license of solo by anyone }");
+    assert_eq!(
+        decide(&p, "b sublicense solo to x on 2026-01-01").decision,
+        Decision::Deny
+    );
+}
+
+#[test]
+fn permits_need_containment_forbids_overlap() {
+    let p = policy("clause 1 { permit license of solo by c territory eu }");
+    assert_eq!(
+        decide(&p, "c license solo to x territory europe on 2026-01-01").decision,
+        Decision::Deny
+    );
+    assert_eq!(
+        decide(&p, "c license solo to x territory eu on 2026-01-01").decision,
+        Decision::Permit
+    );
+    let p = policy(
+        "clause 1 { permit license of solo by c }\nclause 2 { forbid license of solo territory eu }",
+    );
+    let r = decide(&p, "c license solo to x territory europe on 2026-01-01");
+    assert_eq!(outcome(&r), (Decision::Deny, Some("2")));
+}
+
+#[test]
+fn unknown_scope_makes_a_permit_conditional() {
+    let p = policy("clause 1 { permit license of solo by c field ev }");
+    let r = decide(&p, "c license solo to x on 2026-01-01");
+    assert_eq!(outcome(&r), (Decision::Conditional, Some("1")));
+    assert_eq!(r.residual_conditions, ["field ev"]);
+}
+
+#[test]
+fn time_bounds_are_inclusive() {
+    let p = policy("clause 1 { permit research of solo by c from 2026-01-01 until 2026-12-31 }");
+    assert_eq!(
+        decide(&p, "c research solo on 2026-01-01").decision,
+        Decision::Permit
+    );
+    assert_eq!(
+        decide(&p, "c research solo on 2026-12-31").decision,
+        Decision::Permit
+    );
+    assert_eq!(
+        decide(&p, "c research solo on 2025-12-31").decision,
+        Decision::Deny
+    );
+    assert_eq!(
+        decide(&p, "c research solo on 2027-01-01").decision,
+        Decision::Deny
+    );
+}
+
+#[test]
+fn term_arithmetic_and_month_clamping() {
+    let p = policy(
+        "clause 1 { permit research of solo by c until expires + 2 months }\nclause 2 { permit exploit of solo by c during term }\nclause 3 { permit publish of solo by c after term }",
+    );
+    assert_eq!(
+        decide(&p, "c research solo on 2029-02-28").decision,
+        Decision::Permit
+    );
+    assert_eq!(
+        decide(&p, "c research solo on 2029-03-01").decision,
+        Decision::Deny
+    );
+    assert_eq!(
+        decide(&p, "c exploit solo on 2028-12-31").decision,
+        Decision::Permit
+    );
+    assert_eq!(
+        decide(&p, "c exploit solo on 2029-01-01").decision,
+        Decision::Deny
+    );
+    assert_eq!(
+        decide(&p, "c publish solo on 2028-12-31").decision,
+        Decision::Deny
+    );
+    assert_eq!(
+        decide(&p, "c publish solo on 2029-01-01").decision,
+        Decision::Permit
+    );
+}
+
+#[test]
+fn consent_none_differs_from_unstated() {
+    let p =
+        policy("clause 1 { permit license of joint by owners duty obtain consent of co_owners }");
+    let unstated = decide(&p, "a license joint to x on 2026-01-01");
+    assert_eq!(unstated.decision, Decision::Conditional);
+    assert_eq!(unstated.open_preconditions.len(), 1);
+    let none = decide(&p, "a license joint to x on 2026-01-01 consent none");
+    assert_eq!(outcome(&none), (Decision::Deny, None));
+    assert_eq!(none.violated_preconditions.len(), 1);
+    let given = decide(&p, "a license joint to x on 2026-01-01 consent b");
+    assert_eq!(given.decision, Decision::Permit);
+}
+
+#[test]
+fn notice_preconditions_have_deadlines() {
+    let p =
+        policy("clause 1 { permit publish of joint by owners duty notify parties 45 days before }");
+    let r = decide(
+        &p,
+        "a publish joint on 2026-06-01 notice b 60 days, c 30 days",
+    );
+    assert_eq!(r.decision, Decision::Deny);
+    let r = decide(&p, "a publish joint on 2026-06-01 notice b 60 days");
+    assert_eq!(r.decision, Decision::Conditional);
+    assert_eq!(r.open_preconditions.len(), 1);
+    assert_eq!(
+        r.open_preconditions[0].deadline,
+        Some(jiff::civil::date(2026, 4, 17))
+    );
+    let r = decide(
+        &p,
+        "a publish joint on 2026-06-01 notice b 2 months, c 45 days",
+    );
+    assert_eq!(r.decision, Decision::Permit);
+}
+
+#[test]
+fn duties_owed_to_the_actor_are_void() {
+    let p = policy(
+        "clause 1 { permit exploit of solo by c duty notify c 30 days before duty pay 10% of income to c }",
+    );
+    let r = decide(&p, "c exploit solo on 2026-01-01");
+    assert_eq!(r.decision, Decision::Permit);
+    assert!(r.obligations.is_empty());
+}
+
+#[test]
+fn priority_is_transitive() {
+    let p = policy(
+        "clause 1 { forbid exploit of solo }\nclause 2 notwithstanding 1 { forbid research of solo }\nclause 3 notwithstanding 2 { permit use of solo by c }",
+    );
+    assert_eq!(
+        outcome(&decide(&p, "c sell solo on 2026-01-01")),
+        (Decision::Permit, Some("3"))
+    );
+    let p = policy("clause 1 { forbid exploit of solo }\nclause 3 { permit use of solo by c }");
+    assert_eq!(
+        outcome(&decide(&p, "c sell solo on 2026-01-01")),
+        (Decision::Deny, Some("1"))
+    );
+}
+
+#[test]
+fn deny_names_the_forbid_of_highest_priority() {
+    let p = policy(
+        "clause 1 { forbid exploit of solo }\nclause 2 notwithstanding 1 { forbid sell of solo }",
+    );
+    assert_eq!(
+        outcome(&decide(&p, "c sell solo on 2026-01-01")),
+        (Decision::Deny, Some("2"))
+    );
+}
+
+#[test]
+fn a_forbid_that_may_apply_blocks_conditionally() {
+    let p = policy(
+        "clause 1 { permit license of solo by c }\nclause 2 { forbid license of solo when exclusive }",
+    );
+    let r = decide(&p, "c license solo to x on 2026-01-01");
+    assert_eq!(outcome(&r), (Decision::Conditional, Some("1")));
+    assert_eq!(r.residual_conditions, ["clause 2 (forbid) does not apply"]);
+    assert_eq!(
+        decide(&p, "c license solo to x on 2026-01-01 non_exclusive").decision,
+        Decision::Permit
+    );
+    assert_eq!(
+        outcome(&decide(&p, "c license solo to x on 2026-01-01 exclusive")),
+        (Decision::Deny, Some("2"))
+    );
+}
+
+#[test]
+fn best_permit_wins_and_others_are_alternatives() {
+    let p = policy(
+        "clause 1 { permit research of solo by c when royalty >= 1% }\nclause 2 { permit research of solo by c }",
+    );
+    let r = decide(&p, "c research solo on 2026-01-01");
+    assert_eq!(outcome(&r), (Decision::Permit, Some("2")));
+    assert_eq!(r.alternatives.len(), 1);
+    assert_eq!(r.alternatives[0].decision, Decision::Conditional);
+}
+
+#[test]
+fn exclusive_grants_block_other_licences() {
+    let p = policy(
+        "grant G1 { exclusive license of solo from c to a field ev territory europe from 2026-01-01 until 2027-12-31 }\nclause 1 { permit license, sublicense of solo by anyone }",
+    );
+    let r = decide(
+        &p,
+        "c license solo to b field ev territory eu on 2027-06-01 until 2029-01-01",
+    );
+    assert_eq!(outcome(&r), (Decision::Deny, Some("G1")));
+    assert_eq!(
+        decide(
+            &p,
+            "c license solo to b field ev territory eu on 2028-01-01"
+        )
+        .decision,
+        Decision::Permit
+    );
+    assert_eq!(
+        decide(
+            &p,
+            "a sublicense solo to b field ev territory eu on 2027-01-01"
+        )
+        .decision,
+        Decision::Permit
+    );
+    // open-ended licence starting before the grant ends overlaps it
+    assert_eq!(
+        decide(
+            &p,
+            "c license solo to b field ev territory eu on 2025-06-01"
+        )
+        .decision,
+        Decision::Deny
+    );
+    // unstated field: conditional on staying outside the grant's field
+    let r = decide(&p, "c license solo to b territory eu on 2026-06-01");
+    assert_eq!(r.decision, Decision::Conditional);
+    assert_eq!(r.residual_conditions.len(), 1);
+}
+
+#[test]
+fn affiliates_and_third_parties() {
+    let p = policy(
+        "clause 1 { permit research of solo by affiliates of members }\nclause 2 { permit license of solo by c to third_parties }",
+    );
+    assert_eq!(
+        decide(&p, "a_sub research solo on 2026-01-01").decision,
+        Decision::Permit
+    );
+    assert_eq!(
+        decide(&p, "a research solo on 2026-01-01").decision,
+        Decision::Deny
+    );
+    assert_eq!(
+        decide(&p, "c license solo to someone_new on 2026-01-01").decision,
+        Decision::Permit
+    );
+    assert_eq!(
+        decide(&p, "c license solo to x on 2026-01-01").decision,
+        Decision::Permit
+    );
+    assert_eq!(
+        decide(&p, "c license solo to a on 2026-01-01").decision,
+        Decision::Deny
+    );
+}
+
+#[test]
+fn oblige_duties_apply_to_the_permit() {
+    let p = policy(
+        "clause 1 { permit assign of joint by owners }\nclause 2 { oblige assign of foreground duty notify parties 30 days before }",
+    );
+    let r = decide(
+        &p,
+        "a assign joint to x on 2026-06-01 notice b 30 days, c 30 days",
+    );
+    assert_eq!(r.decision, Decision::Permit);
+    let r = decide(
+        &p,
+        "a assign joint to x on 2026-06-01 notice b 10 days, c 30 days",
+    );
+    assert_eq!(r.decision, Decision::Deny);
+    let r = decide(&p, "a assign joint to x on 2026-06-01 notice b 30 days");
+    assert_eq!(r.decision, Decision::Conditional);
+}
+
+#[test]
+fn kleene_conditions() {
+    let p = policy("clause 1 { permit license of solo by c when exclusive or royalty >= 5% }");
+    assert_eq!(
+        decide(&p, "c license solo to x on 2026-01-01 exclusive").decision,
+        Decision::Permit
+    );
+    assert_eq!(
+        decide(&p, "c license solo to x on 2026-01-01 non_exclusive").decision,
+        Decision::Conditional
+    );
+    assert_eq!(
+        decide(
+            &p,
+            "c license solo to x on 2026-01-01 non_exclusive royalty 4%"
+        )
+        .decision,
+        Decision::Deny
+    );
+}
+
+#[test]
+fn acceptance_scenarios_pass() {
+    let paths: Vec<std::path::PathBuf> = ["agreement.ipl", "scenarios.ipl"]
+        .iter()
+        .map(|f| format!("{}/policies/ssb-consortium/{f}", env!("CARGO_MANIFEST_DIR")).into())
+        .collect();
+    let policy = crate::policy::load_files(&paths).unwrap();
+    assert!(!policy.has_errors());
+    let engine = Engine::new(&policy.model);
+    assert_eq!(policy.model.scenarios.len(), 23);
+    for s in &policy.model.scenarios {
+        let r = engine.decide(s.action.as_ref().unwrap());
+        assert_eq!(r.decision, s.expect, "{}: {r:#?}", s.title);
+        if let Some(by) = &s.expect_by {
+            assert_eq!(r.decided_by.as_ref(), Some(by), "{}: {r:#?}", s.title);
+        }
+    }
+}
