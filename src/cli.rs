@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use crate::lint::{self, LintOptions};
 use crate::policy::{self, Policy};
 use crate::report::human::{self, Style};
 use crate::report::json::{DiagnosticRecord, SCHEMA_VERSION};
@@ -48,7 +49,13 @@ pub fn lint(
     style: Style,
     out: &mut dyn Write,
 ) -> Result<Outcome, CliError> {
-    let policies = load_all(paths)?;
+    let mut policies = load_all(paths)?;
+    let options = LintOptions { today: jiff::Zoned::now().date() };
+    for policy in &mut policies {
+        let findings = lint::lint(policy, &options);
+        policy.diagnostics.extend(findings);
+        crate::policy::sort_diagnostics(&mut policy.diagnostics);
+    }
     let errors = policies.iter().any(Policy::has_errors);
     if json {
         let records: Vec<DiagnosticRecord> = policies

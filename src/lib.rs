@@ -9,6 +9,7 @@ pub mod cli;
 pub mod dates;
 pub mod decide;
 pub mod diagnostic;
+pub mod lint;
 pub mod names;
 pub mod policy;
 pub mod report;
