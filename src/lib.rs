@@ -4,6 +4,7 @@
 //! resolved model) → [`check`] (semantic errors) → [`decide`] (decisions)
 //! → [`report`] (output formats).
 
+pub mod actions;
 pub mod check;
 pub mod cli;
 pub mod dates;

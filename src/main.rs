@@ -43,6 +43,34 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Decides proposed actions against a policy.
+    Eval {
+        /// The policy: a file, or a directory of `.ipl` files.
+        policy: PathBuf,
+        /// An action in the action syntax, e.g.
+        /// "catl license p to acme field ev territory eu on 2026-06-01" (repeatable).
+        #[arg(long = "action", value_name = "ACTION")]
+        actions: Vec<String>,
+        /// A file of actions: a JSON array, NDJSON (streamed) or TOML `[[action]]` tables.
+        #[arg(long = "actions", value_name = "FILE")]
+        actions_file: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Show every clause consulted.
+        #[arg(long)]
+        explain: bool,
+        /// Count `conditional` as denied in the exit code.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Runs the scenarios of policies.
+    Test {
+        /// Policy files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
 }
 
 fn main() -> ExitCode {
@@ -58,6 +86,26 @@ fn main() -> ExitCode {
     let outcome = match args.command {
         Command::Lint { paths, format } => {
             cli::lint(&paths, matches!(format, Format::Json), style, &mut out)
+        }
+        Command::Eval {
+            policy,
+            actions,
+            actions_file,
+            format,
+            explain,
+            strict,
+        } => {
+            let options = cli::EvalOptions {
+                actions,
+                actions_file,
+                json: matches!(format, Format::Json),
+                explain,
+                strict,
+            };
+            cli::eval(&policy, &options, style, &mut out, &mut std::io::stderr())
+        }
+        Command::Test { paths, format } => {
+            cli::test(&paths, matches!(format, Format::Json), style, &mut out)
         }
     };
     let _ = out.flush();

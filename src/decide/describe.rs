@@ -57,11 +57,12 @@ fn selector(model: &Model, s: &PartySelector) -> String {
     }
 }
 
-/// A condition in IPL syntax; `not` at the top reads as `unless`.
+/// What a condition line requires, in IPL syntax: "`exclusive` holds",
+/// or for an `unless` line "`objection of parties` does not hold".
 pub fn condition(model: &Model, cond: &Cond) -> String {
     match cond {
-        Cond::Not(inner) => format!("unless {}", expr(model, inner, 0)),
-        other => format!("when {}", expr(model, other, 0)),
+        Cond::Not(inner) => format!("`{}` does not hold", expr(model, inner, 0)),
+        other => format!("`{}` holds", expr(model, other, 0)),
     }
 }
 

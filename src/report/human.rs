@@ -85,13 +85,14 @@ impl View {
                 related.push(View::note(&r.message, r.location, sources));
             }
         }
-        let help = match &diag.help {
-            Some(h) => Some(format!("{h}\ndocs: ipcheck explain {}", diag.code)),
-            None => Some(format!("docs: ipcheck explain {}", diag.code)),
+        let help = match (&diag.help, diag.code.is_empty()) {
+            (Some(h), false) => Some(format!("{h}\ndocs: ipcheck explain {}", diag.code)),
+            (None, false) => Some(format!("docs: ipcheck explain {}", diag.code)),
+            (help, true) => help.clone(),
         };
         View {
             message: diag.message.clone(),
-            code: Some(diag.code.to_string()),
+            code: (!diag.code.is_empty()).then(|| diag.code.to_string()),
             severity: match diag.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,

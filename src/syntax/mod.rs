@@ -25,13 +25,11 @@ pub fn parse_file(text: &str, file: FileId) -> (File, Vec<Diagnostic>) {
             ));
             continue;
         }
-        if let Some(kind) = parser::parse_item(chunk_text, chunk.start, file, &mut diags) {
-            let end = chunk.start + chunk_text.trim_end().len();
-            let item_start = chunk.start + (chunk_text.len() - skip_trivia(chunk_text).len());
+        if let Some((kind, span)) = parser::parse_item(chunk_text, chunk.start, file, &mut diags) {
             items.push(Item {
                 doc: chunk.doc,
                 kind,
-                span: Span::new(item_start, end),
+                span,
             });
         }
     }
@@ -44,18 +42,6 @@ pub fn parse_action(text: &str, file: FileId) -> Result<ActionSyntax, Vec<Diagno
         return Err(vec![parser::nesting_too_deep(file, Span::new(at, at + 1))]);
     }
     parser::parse_action(text, file)
-}
-
-/// The text after leading whitespace and comments.
-fn skip_trivia(mut text: &str) -> &str {
-    loop {
-        let trimmed = text.trim_start_matches([' ', '\t', '\r', '\n', '\u{FEFF}']);
-        if trimmed.starts_with("//") {
-            text = trimmed.find('\n').map_or("", |i| &trimmed[i..]);
-        } else {
-            return trimmed;
-        }
-    }
 }
 
 #[cfg(test)]
@@ -121,5 +107,20 @@ mod tests {
         );
         let (_, diags) = parse(&affiliates);
         assert_eq!(diags[0].code, "ipl::syntax::too_deep");
+    }
+}
+#[cfg(test)]
+mod span_tests {
+    use super::*;
+    #[test]
+    fn line_spans_end_at_their_last_token() {
+        let text = "clause 1 {\n  permit use\n  by owners\n  unless exclusive\n}\n";
+        let (file, _) = parse_file(text, FileId(0));
+        let ast::ItemKind::Clause(c) = &file.items[0].kind else {
+            panic!()
+        };
+        assert_eq!(&text[c.lines[0].span.range()], "by owners");
+        assert_eq!(&text[c.heads[0].span.range()], "permit use");
+        assert_eq!(&text[file.items[0].span.range()], text.trim_end());
     }
 }

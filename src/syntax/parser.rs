@@ -22,14 +22,15 @@ pub fn parse_item(
     offset: usize,
     file: FileId,
     diags: &mut Vec<Diagnostic>,
-) -> Option<ItemKind> {
+) -> Option<(ItemKind, Span)> {
     match IplParser::parse(Rule::item_alone, text) {
         Ok(mut pairs) => {
             let pair = pairs.find(|p| p.as_rule() != Rule::COMMENT)?;
             let mut builder = Builder::new(offset, file);
+            let span = builder.span(&pair);
             let item = builder.item(pair);
             diags.append(&mut builder.diags.into_inner());
-            Some(item)
+            Some((item, span))
         }
         Err(err) => {
             diags.push(syntax_error(&err, text, offset, file, "the item"));
@@ -312,9 +313,19 @@ fn unescape(raw: &str) -> String {
 }
 
 impl Builder {
+    /// The pair's span without the whitespace and comments pest's implicit
+    /// skipping leaves at its end.
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.offset + s.start(), self.offset + s.end())
+        let text = pair.as_str();
+        let mut end = s.start() + text.trim_end().len();
+        if text[..end - s.start()].contains("//") {
+            if let Some(last) = pair.clone().into_inner().filter(not_comment).last() {
+                end = last.as_span().end().min(end);
+                end = s.start() + text[..end - s.start()].trim_end().len();
+            }
+        }
+        Span::new(self.offset + s.start(), self.offset + end)
     }
 
     fn ident(&self, pair: Pair<Rule>) -> Ident {

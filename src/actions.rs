@@ -1,0 +1,372 @@
+//! Proposed actions from outside a policy: the action syntax on the command
+//! line, and files of actions (JSON array, NDJSON or TOML `[[action]]`),
+//! turned into action syntax ready for name resolution.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::span::{FileId, Span};
+use crate::syntax::ast::{ActionSyntax, Duration, DurationUnit, Ident, Spanned};
+use crate::syntax::{parse_date, parse_hundredths};
+
+/// One action as a JSON object or TOML table (LANGUAGE.md §3).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRecord {
+    pub actor: String,
+    pub verb: String,
+    pub asset: String,
+    pub to: Option<String>,
+    pub field: Option<String>,
+    pub territory: Option<String>,
+    pub date: String,
+    pub until: Option<String>,
+    pub exclusive: Option<bool>,
+    pub sublicensable: Option<bool>,
+    pub royalty: Option<Royalty>,
+    pub notice: Option<BTreeMap<String, String>>,
+    pub consents: Option<Vec<String>>,
+    pub objections: Option<Vec<String>>,
+    /// Only in proposals: the decision the author expects.
+    pub expect: Option<String>,
+}
+
+/// `"3%"` or `3`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Royalty {
+    Text(String),
+    Number(f64),
+}
+
+impl ActionRecord {
+    /// The record as action syntax; every name gets `span` (the record's
+    /// place in its file), since JSON has no finer positions.
+    pub fn to_syntax(&self, file: FileId, span: Span) -> Result<ActionSyntax, Diagnostic> {
+        let ident = |name: &str| Ident {
+            name: name.to_string(),
+            span,
+        };
+        let bad = |what: &str, value: &str, help: &str| {
+            Diagnostic::error(
+                "ipl::names::bad_action_value",
+                file,
+                span,
+                format!("`{value}` is not a valid {what}"),
+            )
+            .with_label(format!("invalid {what}"))
+            .with_help(help.to_string())
+        };
+        let date = |text: &str| match parse_date(text) {
+            Some(d) if text.len() == 10 => Ok(Spanned {
+                value: Some(d),
+                span,
+            }),
+            _ => Err(bad("date", text, "write a calendar date as YYYY-MM-DD")),
+        };
+        let royalty = match &self.royalty {
+            None => None,
+            Some(Royalty::Number(n)) if n.is_finite() && *n >= 0.0 && *n <= 100.0 => {
+                Some(Spanned {
+                    value: (n * 100.0).round() as u32,
+                    span,
+                })
+            }
+            Some(Royalty::Text(t)) if is_percent(t) => Some(Spanned {
+                value: parse_hundredths(t.trim_end_matches('%')),
+                span,
+            }),
+            Some(other) => {
+                let shown = match other {
+                    Royalty::Text(t) => t.clone(),
+                    Royalty::Number(n) => n.to_string(),
+                };
+                return Err(bad(
+                    "royalty",
+                    &shown,
+                    "write a percentage between 0% and 100%, e.g. \"3%\"",
+                ));
+            }
+        };
+        let notice = match &self.notice {
+            None => None,
+            Some(map) => Some(
+                map.iter()
+                    .map(|(party, text)| match parse_duration(text, span) {
+                        Some(d) => Ok((ident(party), d)),
+                        None => Err(bad(
+                            "notice period",
+                            text,
+                            "write a duration such as \"45 days\"",
+                        )),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+        };
+        Ok(ActionSyntax {
+            actor: Some(ident(&self.actor)),
+            verb: Some(ident(&self.verb)),
+            asset: Some(ident(&self.asset)),
+            to: self.to.as_deref().map(ident),
+            field: self.field.as_deref().map(ident),
+            territory: self.territory.as_deref().map(ident),
+            date: Some(date(&self.date)?),
+            until: self.until.as_deref().map(date).transpose()?,
+            exclusive: self.exclusive.map(|value| Spanned { value, span }),
+            sublicensable: self.sublicensable.map(|value| Spanned { value, span }),
+            royalty,
+            notice,
+            consents: self
+                .consents
+                .as_ref()
+                .map(|c| c.iter().map(|n| ident(n)).collect()),
+            objections: self
+                .objections
+                .as_ref()
+                .map(|c| c.iter().map(|n| ident(n)).collect()),
+            span,
+        })
+    }
+}
+
+fn is_percent(text: &str) -> bool {
+    let Some(number) = text.strip_suffix('%') else {
+        return false;
+    };
+    let (whole, frac) = number.split_once('.').unwrap_or((number, "0"));
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && !frac.is_empty()
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && parse_hundredths(number) <= 10_000
+}
+
+/// `"45 days"`, `"6 months"`, `"1 year"`.
+pub fn parse_duration(text: &str, span: Span) -> Option<Duration> {
+    let mut words = text.split_whitespace();
+    let count: u32 = words.next()?.parse().ok()?;
+    let unit = match words.next()? {
+        "day" | "days" => DurationUnit::Days,
+        "month" | "months" => DurationUnit::Months,
+        "year" | "years" => DurationUnit::Years,
+        _ => return None,
+    };
+    words
+        .next()
+        .is_none()
+        .then_some(Duration { count, unit, span })
+}
+
+/// The layout of a file of actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionFileKind {
+    JsonArray,
+    Ndjson,
+    Toml,
+}
+
+/// Guesses the layout from the extension and the first character.
+pub fn detect_kind(path: &std::path::Path, text_start: &str) -> ActionFileKind {
+    if path.extension().is_some_and(|e| e == "toml") {
+        return ActionFileKind::Toml;
+    }
+    match text_start
+        .trim_start_matches('\u{FEFF}')
+        .trim_start()
+        .chars()
+        .next()
+    {
+        Some('[') if !text_start.trim_start().starts_with("[[") => ActionFileKind::JsonArray,
+        Some('{') => ActionFileKind::Ndjson,
+        _ => ActionFileKind::Toml,
+    }
+}
+
+/// A TOML file of `[[action]]` tables.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TomlActions {
+    #[serde(default)]
+    pub action: Vec<ActionRecord>,
+}
+
+/// Parses every action of a JSON array or TOML file held in memory; each
+/// result carries the byte span of its record.
+pub fn parse_whole(
+    kind: ActionFileKind,
+    text: &str,
+    file: FileId,
+) -> Result<Vec<(ActionRecord, Span)>, Diagnostic> {
+    match kind {
+        ActionFileKind::JsonArray => {
+            let records: Vec<serde_json::Value> =
+                serde_json::from_str(text).map_err(|e| json_error(&e, text, file))?;
+            let spans = json_array_spans(text);
+            records
+                .into_iter()
+                .enumerate()
+                .map(|(i, value)| {
+                    let span = spans.get(i).copied().unwrap_or_default();
+                    serde_json::from_value(value)
+                        .map(|r| (r, span))
+                        .map_err(|e| record_error(&e.to_string(), file, span))
+                })
+                .collect()
+        }
+        ActionFileKind::Toml => {
+            let doc: TomlActions = toml::from_str(text).map_err(|e| {
+                let span = e
+                    .span()
+                    .map_or(Span::default(), |r| Span::new(r.start, r.end));
+                record_error(e.message(), file, span)
+            })?;
+            let spans = toml_table_spans(text);
+            Ok(doc
+                .action
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| (r, spans.get(i).copied().unwrap_or_default()))
+                .collect())
+        }
+        ActionFileKind::Ndjson => text
+            .split_inclusive('\n')
+            .scan(0usize, |offset, line| {
+                let start = *offset;
+                *offset += line.len();
+                Some((start, line))
+            })
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(start, line)| parse_ndjson_line(line, start, file))
+            .collect(),
+    }
+}
+
+/// One NDJSON line starting at byte `start`.
+pub fn parse_ndjson_line(
+    line: &str,
+    start: usize,
+    file: FileId,
+) -> Result<(ActionRecord, Span), Diagnostic> {
+    let trimmed = line.trim_end_matches(['\r', '\n']);
+    let span = Span::new(start, start + trimmed.len());
+    serde_json::from_str::<ActionRecord>(trimmed)
+        .map(|r| (r, span))
+        .map_err(|e| record_error(&e.to_string(), file, span))
+}
+
+fn record_error(message: &str, file: FileId, span: Span) -> Diagnostic {
+    Diagnostic::error("ipl::names::bad_action_record", file, span, format!("invalid action: {message}"))
+        .with_label("this action")
+        .with_help("an action has `actor`, `verb`, `asset` and `date`, and optionally `to`, `field`, `territory`, `until`, `exclusive`, `sublicensable`, `royalty`, `notice`, `consents`, `objections`")
+}
+
+fn json_error(e: &serde_json::Error, text: &str, file: FileId) -> Diagnostic {
+    let offset = line_col_offset(text, e.line(), e.column());
+    record_error(&e.to_string(), file, Span::new(offset, offset))
+}
+
+fn line_col_offset(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
+}
+
+/// The byte spans of the top-level objects of a JSON array.
+fn json_array_spans(text: &str) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let (mut depth, mut start, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for (i, b) in text.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' => {
+                if depth == 1 {
+                    start = i;
+                }
+                depth += 1;
+            }
+            b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 1 && b == b'}' {
+                    spans.push(Span::new(start, i + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    spans
+}
+
+/// The byte spans of each `[[action]]` table: from its header to the next.
+fn toml_table_spans(text: &str) -> Vec<Span> {
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with("[[action]]") {
+            starts.push(offset + (line.len() - line.trim_start().len()));
+        }
+        offset += line.len();
+    }
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| {
+            let end = starts.get(i + 1).copied().unwrap_or(text.len());
+            Span::new(s, s + text[s..end].trim_end().len())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_toml_and_ndjson_give_the_same_action() {
+        let json = r#"[{"actor":"catl","verb":"license","asset":"p","to":"acme","date":"2026-06-01","royalty":"3%","notice":{"bmw":"60 days"},"consents":["bmw"]}]"#;
+        let toml = "[[action]]\nactor = \"catl\"\nverb = \"license\"\nasset = \"p\"\nto = \"acme\"\ndate = \"2026-06-01\"\nroyalty = 3\nnotice = { bmw = \"60 days\" }\nconsents = [\"bmw\"]\n";
+        let ndjson = format!("{}\n", &json[1..json.len() - 1]);
+        let a = parse_whole(ActionFileKind::JsonArray, json, FileId(0)).unwrap();
+        let b = parse_whole(ActionFileKind::Toml, toml, FileId(0)).unwrap();
+        let c = parse_whole(ActionFileKind::Ndjson, &ndjson, FileId(0)).unwrap();
+        let syntax = |r: &(ActionRecord, Span)| {
+            let mut s = r.0.to_syntax(FileId(0), Span::default()).unwrap();
+            s.span = Span::default();
+            format!("{s:?}")
+        };
+        assert_eq!(syntax(&a[0]), syntax(&b[0]));
+        assert_eq!(syntax(&a[0]), syntax(&c[0]));
+        assert_eq!(a[0].1, Span::new(1, json.len() - 1));
+    }
+
+    #[test]
+    fn bad_values_are_errors() {
+        let bad_date = r#"{"actor":"a","verb":"use","asset":"x","date":"2026-02-30"}"#;
+        let (record, span) = parse_ndjson_line(bad_date, 0, FileId(0)).unwrap();
+        assert_eq!(
+            record.to_syntax(FileId(0), span).unwrap_err().code,
+            "ipl::names::bad_action_value"
+        );
+        let unknown_key =
+            r#"{"actor":"a","verb":"use","asset":"x","date":"2026-02-01","colour":"red"}"#;
+        assert!(parse_ndjson_line(unknown_key, 0, FileId(0)).is_err());
+        let bad_royalty =
+            r#"{"actor":"a","verb":"use","asset":"x","date":"2026-02-01","royalty":"150%"}"#;
+        let (record, span) = parse_ndjson_line(bad_royalty, 0, FileId(0)).unwrap();
+        assert!(record.to_syntax(FileId(0), span).is_err());
+    }
+}
