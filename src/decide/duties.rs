@@ -33,6 +33,7 @@ pub struct DutyOutcome {
     pub deadline: Option<Date>,
     /// Why it is violated: "30 days' notice given, 45 due".
     pub detail: Option<String>,
+    #[serde(skip)]
     pub location: Location,
 }
 

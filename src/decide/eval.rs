@@ -239,31 +239,14 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Everyone in a set whom a duty or predicate can concern: declared
-    /// parties and the outsiders this action names, never the actor.
+    /// Everyone in a set whom a duty or predicate can concern: the
+    /// declared parties, never the actor. Undeclared names are left out,
+    /// so that naming a new outsider in an action cannot add duties.
     pub fn members(&self, set: &PartySet) -> Vec<PartyRef> {
-        let declared =
-            (0..self.model.parties.len() as u32).map(|i| PartyRef::Known(crate::names::PartyId(i)));
-        let named = self.outsiders_named();
-        declared
-            .chain(named)
+        (0..self.model.parties.len() as u32)
+            .map(|i| PartyRef::Known(crate::names::PartyId(i)))
             .filter(|p| *p != self.actor && self.party_in(set, p))
             .collect()
-    }
-
-    fn outsiders_named(&self) -> Vec<PartyRef> {
-        let a = self.action;
-        let mut out: Vec<PartyRef> =
-            a.to.iter()
-                .chain(a.notice.iter().map(|(p, _)| p))
-                .chain(a.consents.iter().flatten())
-                .chain(a.objections.iter().flatten())
-                .filter(|p| matches!(p, PartyRef::Outsider(_)))
-                .cloned()
-                .collect();
-        out.sort();
-        out.dedup();
-        out
     }
 
     /// The notice given to a party, in days before the action's date.
@@ -306,7 +289,11 @@ impl<'a> Ctx<'a> {
             Cond::Exclusive => Tri::from_option(a.exclusive),
             Cond::Sublicensable => Tri::from_option(a.sublicensable),
             Cond::Royalty(cmp, pct) => Tri::from_option(a.royalty.map(|r| cmp.holds(r, *pct))),
-            Cond::Until(cmp, date) => Tri::from_option(a.until.map(|u| cmp.holds(u, *date))),
+            // A licence without `until` runs open-ended: later than any date.
+            Cond::Until(cmp, date) => match a.until {
+                Some(u) => cmp.holds(u, *date).into(),
+                None => cmp.holds(Date::MAX, *date).into(),
+            },
             Cond::FieldIn(node) => {
                 Tri::from_option(a.field.map(|f| self.model.fields.covers(*node, f)))
             }
