@@ -34,7 +34,7 @@ fn expected_codes(path: &Path) -> Vec<String> {
     } else {
         path.to_path_buf()
     };
-    let text = std::fs::read_to_string(first).unwrap_or_default();
+    let text = String::from_utf8_lossy(&std::fs::read(first).unwrap_or_default()).into_owned();
     let line = text
         .lines()
         .find(|l| l.starts_with("// expect:"))

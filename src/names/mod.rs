@@ -49,7 +49,12 @@ pub fn did_you_mean<'a>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (wanted.chars().count() / 3).max(1);
+    // One typo per three characters; very short names get no guess.
+    let length = wanted.chars().count();
+    if length < 3 {
+        return None;
+    }
+    let limit = length / 3;
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(wanted, c), c))
@@ -110,6 +115,7 @@ impl Resolver {
                                 members: Vec::new(),
                                 doc,
                                 location,
+                                name_location: loc(file, g.id.span),
                             });
                         }
                     }
@@ -187,6 +193,7 @@ impl Resolver {
                 role,
                 doc,
                 location,
+                name_location: loc(file, p.id.span),
             });
         }
     }
@@ -199,7 +206,7 @@ impl Resolver {
         file: FileId,
     ) {
         if let Some(first) = self.model.asset_ids.get(&a.id.name) {
-            let first = self.model.assets[first.index()].location;
+            let first = self.model.assets[first.index()].name_location;
             self.diags.push(duplicate("asset", &a.id, file, first));
             return;
         }
@@ -215,6 +222,7 @@ impl Resolver {
             created: a.created.first().and_then(|d| d.value),
             doc,
             location,
+            name_location: loc(file, a.id.span),
         });
     }
 
@@ -222,8 +230,8 @@ impl Resolver {
     fn declare_name(&mut self, id: &ast::Ident, file: FileId, what: NameRef) -> bool {
         if let Some(first) = self.model.names.get(&id.name) {
             let first = match first {
-                NameRef::Party(p) => self.model.parties[p.index()].location,
-                NameRef::Group(g) => self.model.groups[g.index()].location,
+                NameRef::Party(p) => self.model.parties[p.index()].name_location,
+                NameRef::Group(g) => self.model.groups[g.index()].name_location,
             };
             self.diags.push(duplicate("name", id, file, first));
             return false;

@@ -77,6 +77,8 @@ pub struct PartyInfo {
     pub role: PartyRole,
     pub doc: Option<String>,
     pub location: Location,
+    /// Where its name is written in the declaration.
+    pub name_location: Location,
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +88,8 @@ pub struct GroupInfo {
     pub members: Vec<PartyId>,
     pub doc: Option<String>,
     pub location: Location,
+    /// Where its name is written in the declaration.
+    pub name_location: Location,
 }
 
 /// A tree of fields, territories or verbs. Node `a` covers `b` when `b`
@@ -163,6 +167,8 @@ pub struct AssetInfo {
     pub created: Option<Date>,
     pub doc: Option<String>,
     pub location: Location,
+    /// Where its name is written in the declaration.
+    pub name_location: Location,
 }
 
 impl AssetInfo {
