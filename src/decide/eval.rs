@@ -55,10 +55,37 @@ pub struct LineOutcome {
 #[derive(Debug, Clone, Default)]
 pub struct ClauseEval {
     pub applies: Option<Tri>,
-    /// Lines that are false.
-    pub failed: Vec<LineOutcome>,
+    /// Lines that are false (evaluation stops at the second).
+    pub failed: Failed,
     /// Lines that are unknown.
     pub unknown: Vec<LineOutcome>,
+}
+
+/// At most two failing lines, held inline: most candidate clauses fail,
+/// and a decision must not allocate for each of them.
+#[derive(Debug, Clone, Default)]
+pub struct Failed {
+    lines: [Option<LineOutcome>; 2],
+}
+
+impl Failed {
+    pub fn push(&mut self, line: LineOutcome) {
+        if let Some(slot) = self.lines.iter_mut().find(|l| l.is_none()) {
+            *slot = Some(line);
+        }
+    }
+    pub fn len(&self) -> usize {
+        self.lines.iter().flatten().count()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.lines[0].is_none()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &LineOutcome> {
+        self.lines.iter().flatten()
+    }
+    pub fn first(&self) -> Option<&LineOutcome> {
+        self.lines[0].as_ref()
+    }
 }
 
 impl ClauseEval {

@@ -10,6 +10,7 @@ pub mod logic;
 pub mod record;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use duties::{DutyOutcome, DutyStatus};
 use eval::{ClauseEval, Ctx};
@@ -23,6 +24,8 @@ use crate::syntax::ast::{ClauseKind, Decision};
 pub struct Engine<'m> {
     model: &'m Model,
     index: index::Index,
+    /// Clause labels and titles, shared by every decision record.
+    labels: Vec<(Arc<str>, Option<Arc<str>>)>,
 }
 
 /// A permit's standing for one action.
@@ -36,9 +39,20 @@ struct PermitOutcome {
 
 impl<'m> Engine<'m> {
     pub fn new(model: &'m Model) -> Engine<'m> {
+        let labels = model
+            .clauses
+            .iter()
+            .map(|c| {
+                (
+                    Arc::from(c.label.as_str()),
+                    c.title.as_deref().map(Arc::from),
+                )
+            })
+            .collect();
         Engine {
             model,
             index: index::Index::new(model),
+            labels,
         }
     }
 
@@ -128,9 +142,10 @@ impl<'m> Engine<'m> {
                 (_, Tri::True) => Status::Applied,
                 (_, _) => Status::MayApply,
             };
+            let (label, title) = &self.labels[id.index()];
             consulted.push(ClauseStatus {
-                label: clause.label.clone(),
-                title: clause.title.clone(),
+                label: label.clone(),
+                title: title.clone(),
                 kind: clause.kind,
                 status,
                 location: clause.location,
@@ -334,15 +349,15 @@ impl<'m> Engine<'m> {
                 .filter(|(id, e)| {
                     model.clause(*id).kind == ClauseKind::Permit && e.failed.len() == 1
                 })
-                .map(|(id, e)| {
+                .filter_map(|(id, e)| {
                     let clause = model.clause(*id);
-                    let failed = &e.failed[0];
-                    NearMiss {
+                    let failed = e.failed.first()?;
+                    Some(NearMiss {
                         label: clause.label.clone(),
                         part: failed.part,
                         line: describe::line(model, clause, failed.part, failed.index),
                         location: failed.location,
-                    }
+                    })
                 })
                 .collect();
         }

@@ -1,6 +1,8 @@
 //! The decision record: what was decided, by which clause or grant, and
 //! every reason, serialisable for reports.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::duties::DutyOutcome;
@@ -60,8 +62,10 @@ pub struct NearMiss {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ClauseStatus {
-    pub label: String,
-    pub title: Option<String>,
+    /// Shared with the engine: listing every clause consulted allocates
+    /// nothing per clause.
+    pub label: Arc<str>,
+    pub title: Option<Arc<str>>,
     pub kind: ClauseKind,
     pub status: Status,
     #[serde(skip)]
@@ -80,6 +84,32 @@ pub enum Status {
     BlockedBy { label: String },
     /// A permit whose precondition the facts contradict.
     Violated,
-    /// It does not apply: these lines fail.
-    FailedOn { parts: Vec<Part> },
+    /// It does not apply: these lines fail (the first one or two).
+    FailedOn { parts: Parts },
+}
+
+/// The parts of a clause that failed, inline (at most two are recorded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Parts([Option<Part>; 2]);
+
+impl Parts {
+    pub fn iter(&self) -> impl Iterator<Item = Part> + '_ {
+        self.0.iter().flatten().copied()
+    }
+}
+
+impl FromIterator<Part> for Parts {
+    fn from_iter<I: IntoIterator<Item = Part>>(iter: I) -> Parts {
+        let mut parts = Parts::default();
+        for (slot, part) in parts.0.iter_mut().zip(iter) {
+            *slot = Some(part);
+        }
+        parts
+    }
+}
+
+impl Serialize for Parts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
 }
