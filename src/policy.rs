@@ -67,7 +67,7 @@ fn analyze_with(sources: SourceMap, mut diagnostics: Vec<Diagnostic>) -> Policy 
     let refs: Vec<(FileId, &ast::File)> = syntax.iter().map(|(id, f)| (*id, f)).collect();
     let (model, diags) = names::resolve(&refs);
     diagnostics.extend(diags);
-    diagnostics.extend(check::check(&refs, &model));
+    diagnostics.extend(check::check(&refs, &model, &sources));
     sort_diagnostics(&mut diagnostics);
     Policy {
         sources,

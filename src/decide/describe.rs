@@ -2,31 +2,16 @@
 //! (residual conditions, near misses).
 
 use crate::names::{ClauseInfo, Cond, Model, PartySelector, PartySet};
-use crate::syntax::ast::{Duration, DurationUnit};
+use crate::syntax::ast::Duration;
 
 use super::eval::Part;
 
 pub fn duration(d: Duration) -> String {
-    let unit = match (d.unit, d.count) {
-        (DurationUnit::Days, 1) => "day",
-        (DurationUnit::Days, _) => "days",
-        (DurationUnit::Months, 1) => "month",
-        (DurationUnit::Months, _) => "months",
-        (DurationUnit::Years, 1) => "year",
-        (DurationUnit::Years, _) => "years",
-    };
-    format!("{} {unit}", d.count)
+    d.to_string()
 }
 
-/// Hundredths of a percent as written: `12.5%`, `3%`.
 pub fn percent(hundredths: u32) -> String {
-    let whole = hundredths / 100;
-    let frac = hundredths % 100;
-    match frac {
-        0 => format!("{whole}%"),
-        f if f % 10 == 0 => format!("{whole}.{}%", f / 10),
-        f => format!("{whole}.{f:02}%"),
-    }
+    crate::syntax::ast::percent_text(hundredths)
 }
 
 pub fn party_set(model: &Model, set: &PartySet) -> String {

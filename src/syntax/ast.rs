@@ -35,6 +35,31 @@ pub struct Duration {
     pub span: Span,
 }
 
+impl std::fmt::Display for Duration {
+    /// As written in IPL: `45 days`, `1 year`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = match (self.unit, self.count) {
+            (DurationUnit::Days, 1) => "day",
+            (DurationUnit::Days, _) => "days",
+            (DurationUnit::Months, 1) => "month",
+            (DurationUnit::Months, _) => "months",
+            (DurationUnit::Years, 1) => "year",
+            (DurationUnit::Years, _) => "years",
+        };
+        write!(f, "{} {unit}", self.count)
+    }
+}
+
+/// Hundredths of a percent as written: `12.5%`, `12.05%`, `3%`.
+pub fn percent_text(hundredths: u32) -> String {
+    let (whole, rest) = (hundredths / 100, hundredths % 100);
+    match rest {
+        0 => format!("{whole}%"),
+        r if r % 10 == 0 => format!("{whole}.{}%", r / 10),
+        r => format!("{whole}.{r:02}%"),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DurationUnit {
