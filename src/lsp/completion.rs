@@ -1,0 +1,660 @@
+//! Completion from a cheap textual context: the item the cursor is in, its
+//! brace depth, and the words before the cursor decide what fits there.
+
+use lsp_types::{
+    CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, MarkupContent,
+    MarkupKind, TextEdit,
+};
+
+use super::convert;
+use super::hover::in_comment_or_string;
+use super::keywords::{self, FILTERS, ITEMS};
+use super::workspace::Analysis;
+use crate::names::{Hierarchy, Model};
+use crate::span::{FileId, Span};
+
+const CLAUSE_HEADS: &[&str] = &["permit", "forbid", "oblige"];
+const CLAUSE_LINES: &[&str] = &[
+    "by",
+    "to",
+    "field",
+    "territory",
+    "during term",
+    "after term",
+    "from",
+    "until",
+    "when",
+    "unless",
+    "duty",
+];
+const AGREEMENT_LINES: &[&str] = &["effective", "expires", "term", "open_ended"];
+const ASSET_LINES: &[&str] = &["class", "type", "owner", "owners", "tags", "created"];
+const GRANT_HEAD: &[&str] = &["exclusive", "non_exclusive", "license of"];
+const GRANT_LINES: &[&str] = &["field", "territory", "from", "until"];
+const ACTION_PARTS: &[&str] = &[
+    "to",
+    "field",
+    "territory",
+    "on",
+    "until",
+    "exclusive",
+    "non_exclusive",
+    "sublicensable",
+    "non_sublicensable",
+    "royalty",
+    "notice",
+    "consent",
+    "objection",
+    "expect",
+];
+const EXPR_WORDS: &[&str] = &[
+    "not",
+    "exclusive",
+    "sublicensable",
+    "royalty",
+    "until",
+    "field in",
+    "territory in",
+    "to in",
+    "consent of",
+    "consent of any",
+    "objection of",
+    "notice to",
+    "true",
+    "false",
+];
+const DUTIES: &[&str] = &["notify", "obtain consent of", "pay", "compensate"];
+const SELECTORS: &[&str] = &[
+    "anyone",
+    "parties",
+    "third_parties",
+    "owners",
+    "co_owners",
+    "affiliates of",
+];
+const CLASSES: &[&str] = &["background", "foreground", "sideground"];
+const TYPES: &[&str] = &[
+    "patent",
+    "know_how",
+    "software",
+    "data",
+    "design",
+    "copyright",
+    "trade_secret",
+];
+/// Words that start a statement (a clause line, an asset line, an action
+/// part), for deciding what a comma continues.
+const STARTERS: &[&str] = &[
+    "permit",
+    "forbid",
+    "oblige",
+    "by",
+    "to",
+    "except",
+    "field",
+    "territory",
+    "notwithstanding",
+    "tags",
+    "owners",
+    "owner",
+    "consent",
+    "objection",
+    "notice",
+    "notify",
+    "compensate",
+    "pay",
+    "when",
+    "unless",
+    "duty",
+    "action",
+    "expect",
+    "during",
+    "after",
+    "from",
+    "until",
+    "class",
+    "type",
+    "created",
+    "effective",
+    "expires",
+    "term",
+    "on",
+];
+
+/// What fits at the cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Want {
+    Keywords(&'static [&'static str]),
+    /// Parties; with groups; with the selectors (`owners`, `anyone`, …).
+    Parties {
+        groups: bool,
+        selectors: bool,
+    },
+    /// Assets; with the filter words (`foreground`, `tagged`, …).
+    Assets {
+        filters: bool,
+    },
+    Fields,
+    Territories,
+    Verbs {
+        any: bool,
+    },
+    /// Clause labels; with grant labels too.
+    Labels {
+        grants: bool,
+    },
+    Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    Word(String),
+    Punct(char),
+    Str,
+}
+
+impl Tok {
+    fn word(&self) -> Option<&str> {
+        match self {
+            Tok::Word(w) => Some(w),
+            _ => None,
+        }
+    }
+    fn is(&self, word: &str) -> bool {
+        self.word() == Some(word)
+    }
+}
+
+pub fn complete(analysis: &Analysis, file: FileId, offset: usize) -> Vec<CompletionItem> {
+    let Some(source) = analysis.source(file) else {
+        return Vec::new();
+    };
+    let text: &str = &source.text;
+    let offset = floor(text, offset.min(text.len()));
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &text[line_start..offset];
+    if in_comment_or_string(prefix) {
+        return Vec::new();
+    }
+    let partial_len = prefix
+        .chars()
+        .rev()
+        .take_while(|c| is_label_char(*c))
+        .map(char::len_utf8)
+        .sum::<usize>();
+    let partial_start = offset - partial_len;
+    let wants = context(text, line_start, partial_start);
+    let replace = convert::range(source, Span::new(partial_start, offset));
+    let mut items = Vec::new();
+    for want in wants {
+        candidates(analysis.model(), want, &mut items);
+    }
+    let mut seen = std::collections::HashSet::new();
+    items.retain(|c| seen.insert(c.label.clone()));
+    for (i, item) in items.iter_mut().enumerate() {
+        item.sort_text = Some(format!("{i:05}"));
+        item.filter_text = Some(item.label.clone());
+        let new_text = item
+            .insert_text
+            .take()
+            .unwrap_or_else(|| item.label.clone());
+        item.text_edit = Some(CompletionTextEdit::Edit(TextEdit::new(replace, new_text)));
+    }
+    items
+}
+
+/// What fits at `at`, from the text of the enclosing item before it.
+fn context(text: &str, line_start: usize, at: usize) -> Vec<Want> {
+    let item_start = item_start(text, line_start, at);
+    let tokens = tokenize(&text[item_start..at]);
+    let item = tokens
+        .first()
+        .and_then(Tok::word)
+        .filter(|w| ITEMS.contains(w))
+        .unwrap_or("");
+    let mut depth = 0usize;
+    for t in &tokens {
+        match t {
+            Tok::Punct('{') => depth += 1,
+            Tok::Punct('}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    let line_blank = text[line_start..at].trim().is_empty();
+    let after_brace = tokens.last() == Some(&Tok::Punct('{'));
+    if (line_blank && (item.is_empty() || depth == 0)) || tokens.is_empty() {
+        return vec![Want::Keywords(ITEMS)];
+    }
+    if line_blank || after_brace {
+        return block_line(item, &tokens);
+    }
+    let n = tokens.len();
+    let prev = &tokens[n - 1];
+    let prev2 = n.checked_sub(2).map(|i| &tokens[i]);
+    let prev3 = n.checked_sub(3).map(|i| &tokens[i]);
+    let p2 = |w: &str| prev2.is_some_and(|t| t.is(w));
+    let stmt = statement(&tokens[..n - 1]);
+    let in_expr = matches!(stmt, Some("when" | "unless"));
+    let scenario = item == "scenario";
+    if scenario && statement(&tokens) == Some("action") {
+        let start = tokens.iter().rposition(|t| t.is("action")).unwrap_or(0);
+        let words = tokens[start + 1..]
+            .iter()
+            .filter(|t| t.word().is_some())
+            .count();
+        match words {
+            0 => {
+                return vec![Want::Parties {
+                    groups: false,
+                    selectors: false,
+                }];
+            }
+            1 => return vec![Want::Verbs { any: false }],
+            2 => return vec![Want::Assets { filters: false }],
+            _ => {}
+        }
+    }
+    // Selectors and groups in clauses; one party in actions, grants,
+    // owner lines and affiliations; parties and groups in a group.
+    let parties = Want::Parties {
+        groups: true,
+        selectors: true,
+    };
+    let names = Want::Parties {
+        groups: false,
+        selectors: false,
+    };
+    let members = Want::Parties {
+        groups: true,
+        selectors: false,
+    };
+    match prev {
+        Tok::Punct(',') => match statement(&tokens) {
+            Some("permit" | "forbid" | "oblige") => {
+                let head = tokens
+                    .iter()
+                    .rposition(|t| t.is("permit") || t.is("forbid") || t.is("oblige"));
+                if head.is_some_and(|h| tokens[h..].iter().any(|t| t.is("of"))) {
+                    vec![Want::Assets { filters: true }]
+                } else {
+                    vec![Want::Verbs { any: false }]
+                }
+            }
+            Some("by" | "to" | "except" | "notify" | "compensate" | "pay") => vec![parties],
+            Some("consent" | "objection" | "notice") if scenario => vec![names],
+            Some("consent" | "objection" | "notice") => vec![parties],
+            Some("field") => vec![Want::Fields],
+            Some("territory") => vec![Want::Territories],
+            Some("notwithstanding") => vec![Want::Labels { grants: false }],
+            Some("tags") => vec![Want::Tags],
+            Some("owners") => vec![names],
+            _ if item == "group" => vec![members],
+            _ => Vec::new(),
+        },
+        Tok::Punct('=') if item == "group" => vec![members],
+        Tok::Punct('(') => vec![Want::Keywords(EXPR_WORDS)],
+        Tok::Word(w) => match w.as_str() {
+            "by" if scenario => vec![Want::Labels { grants: true }],
+            "to" if scenario || item == "grant" => vec![names],
+            "to" if in_expr && !p2("income") && !p2("notice") => vec![Want::Keywords(&["in"])],
+            "by" | "to" | "except" | "notify" | "compensate" => vec![parties],
+            "of" => match prev2.and_then(Tok::word) {
+                Some("affiliate") => vec![names],
+                Some("affiliates" | "objection") => vec![parties],
+                Some("consent") => vec![Want::Keywords(&["any"]), parties],
+                Some("license") if item == "grant" => vec![Want::Assets { filters: false }],
+                Some(w) if w.ends_with('%') => vec![Want::Keywords(&["income"])],
+                _ => vec![Want::Assets { filters: true }],
+            },
+            "any" if p2("of") => vec![parties],
+            "any" => vec![Want::Keywords(&["of"])],
+            "affiliates" | "affiliate" => vec![Want::Keywords(&["of"])],
+            "field" | "territory" if in_expr => vec![Want::Keywords(&["in"])],
+            "field" => vec![Want::Fields],
+            "territory" => vec![Want::Territories],
+            "in" if p2("field") => vec![Want::Fields],
+            "in" if p2("territory") => vec![Want::Territories],
+            "in" if p2("to") => vec![parties],
+            "tagged" => vec![Want::Tags],
+            "notwithstanding" => vec![Want::Labels { grants: false }],
+            "permit" | "conditional" | "deny" if scenario => vec![Want::Keywords(&["by"])],
+            "permit" | "forbid" | "oblige" => vec![Want::Verbs { any: true }],
+            "expect" => vec![Want::Keywords(&["permit", "conditional", "deny"])],
+            "class" => vec![Want::Keywords(CLASSES)],
+            "type" => vec![Want::Keywords(TYPES)],
+            "owner" | "owners" if item == "asset" => vec![names],
+            "action" => vec![names],
+            "during" | "after" => vec![Want::Keywords(&["term"])],
+            "from" if item == "grant" && prev3.is_some_and(|t| t.is("of")) => vec![names],
+            "from" | "until" if item == "clause" => {
+                vec![Want::Keywords(&["effective", "expires"])]
+            }
+            "when" | "unless" | "and" | "or" | "not" => vec![Want::Keywords(EXPR_WORDS)],
+            "duty" => vec![Want::Keywords(DUTIES)],
+            "obtain" => vec![Want::Keywords(&["consent of"])],
+            "consent" | "objection" if scenario => vec![Want::Keywords(&["none"]), names],
+            "consent" | "objection" => vec![Want::Keywords(&["of"])],
+            "notice" if scenario => vec![names],
+            "notice" => vec![Want::Keywords(&["to"])],
+            _ if scenario && stmt.is_some_and(|s| ACTION_PARTS.contains(&s) || s == "action") => {
+                vec![Want::Keywords(ACTION_PARTS)]
+            }
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// What starts a line inside an item's braces.
+fn block_line(item: &str, tokens: &[Tok]) -> Vec<Want> {
+    let has = |w: &str| tokens.iter().any(|t| t.is(w));
+    match item {
+        "clause" if !CLAUSE_HEADS.iter().any(|h| has(h)) => vec![Want::Keywords(CLAUSE_HEADS)],
+        "clause" => vec![Want::Keywords(CLAUSE_LINES)],
+        "agreement" => vec![Want::Keywords(AGREEMENT_LINES)],
+        "asset" => vec![Want::Keywords(ASSET_LINES)],
+        "grant" if has("license") => vec![Want::Keywords(GRANT_LINES)],
+        "grant" => vec![Want::Keywords(GRANT_HEAD)],
+        "scenario" if !has("action") => vec![Want::Keywords(&["action"])],
+        "scenario" if !has("expect") => vec![Want::Keywords(ACTION_PARTS)],
+        _ => Vec::new(),
+    }
+}
+
+/// The nearest statement word before the end of `tokens`, within the
+/// current braces.
+fn statement(tokens: &[Tok]) -> Option<&str> {
+    for t in tokens.iter().rev() {
+        match t {
+            Tok::Punct('{' | '}') => return None,
+            Tok::Word(w) if STARTERS.contains(&w.as_str()) => return Some(w),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The start of the item holding `at`: the last line before it that
+/// starts with an item keyword (the current line counts when its first
+/// word is complete).
+fn item_start(text: &str, line_start: usize, at: usize) -> usize {
+    if starts_item(&text[line_start..at], true) {
+        return line_start;
+    }
+    let mut end = line_start;
+    while end > 0 {
+        let start = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+        if starts_item(&text[start..end], false) {
+            return start;
+        }
+        end = start;
+    }
+    0
+}
+
+fn starts_item(line: &str, current: bool) -> bool {
+    let trimmed = line.trim_start_matches([' ', '\t', '\u{FEFF}']);
+    let word: String = trimmed.chars().take_while(|c| is_ident_char(*c)).collect();
+    let complete = !current || trimmed.len() > word.len();
+    complete && ITEMS.contains(&word.as_str())
+}
+
+fn tokenize(text: &str) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_whitespace() || c == '\u{FEFF}' {
+            continue;
+        }
+        if c == '/' && chars.peek().is_some_and(|(_, n)| *n == '/') {
+            for (_, n) in chars.by_ref() {
+                if n == '\n' {
+                    break;
+                }
+            }
+        } else if c == '"' {
+            while let Some((_, n)) = chars.next() {
+                match n {
+                    '\\' => {
+                        chars.next();
+                    }
+                    '"' | '\n' => break,
+                    _ => {}
+                }
+            }
+            out.push(Tok::Str);
+        } else if is_label_char(c) || c == '%' {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, n)) = chars.peek() {
+                if !(is_label_char(n) || n == '%') {
+                    break;
+                }
+                end = j + n.len_utf8();
+                chars.next();
+            }
+            out.push(Tok::Word(text[i..end].to_string()));
+        } else {
+            out.push(Tok::Punct(c));
+        }
+    }
+    out
+}
+
+fn candidates(model: &Model, want: Want, out: &mut Vec<CompletionItem>) {
+    match want {
+        Want::Keywords(words) => out.extend(words.iter().map(|w| keyword(w))),
+        Want::Parties { groups, selectors } => {
+            for p in &model.parties {
+                out.push(item(
+                    &p.name,
+                    CompletionItemKind::CLASS,
+                    Some(&p.legal_name),
+                ));
+            }
+            for g in model.groups.iter().filter(|_| groups) {
+                let members: Vec<&str> = g
+                    .members
+                    .iter()
+                    .map(|m| model.party(*m).name.as_str())
+                    .collect();
+                let detail = format!("group: {}", members.join(", "));
+                out.push(item(&g.name, CompletionItemKind::MODULE, Some(&detail)));
+            }
+            if selectors {
+                out.extend(SELECTORS.iter().map(|w| keyword(w)));
+            }
+        }
+        Want::Assets { filters } => {
+            for a in &model.assets {
+                out.push(item(
+                    &a.name,
+                    CompletionItemKind::STRUCT,
+                    a.title.as_deref(),
+                ));
+            }
+            if filters {
+                out.extend(FILTERS.iter().map(|w| keyword(w)));
+            }
+        }
+        Want::Fields => nodes(&model.fields, out),
+        Want::Territories => nodes(&model.territories, out),
+        Want::Verbs { any } => {
+            nodes(&model.verbs, out);
+            if any {
+                out.push(keyword("any"));
+            }
+        }
+        Want::Labels { grants } => {
+            for c in &model.clauses {
+                let detail = match &c.title {
+                    Some(t) => format!("{} · {t}", c.kind.as_str()),
+                    None => c.kind.as_str().to_string(),
+                };
+                out.push(item(&c.label, CompletionItemKind::REFERENCE, Some(&detail)));
+            }
+            if grants {
+                for g in &model.grants {
+                    out.push(item(&g.label, CompletionItemKind::REFERENCE, Some("grant")));
+                }
+            }
+        }
+        Want::Tags => {
+            let mut tags: Vec<&str> = model
+                .assets
+                .iter()
+                .flat_map(|a| a.tags.iter().map(String::as_str))
+                .collect();
+            tags.sort_unstable();
+            tags.dedup();
+            for t in tags {
+                out.push(item(t, CompletionItemKind::CONSTANT, Some("tag")));
+            }
+        }
+    }
+}
+
+fn nodes(tree: &Hierarchy, out: &mut Vec<CompletionItem>) {
+    for node in &tree.nodes {
+        let detail = node.parent.map(|p| format!("in {}", tree.name(p)));
+        out.push(item(
+            &node.name,
+            CompletionItemKind::ENUM_MEMBER,
+            detail.as_deref(),
+        ));
+    }
+}
+
+fn item(label: &str, kind: CompletionItemKind, detail: Option<&str>) -> CompletionItem {
+    CompletionItem {
+        label: label.to_string(),
+        kind: Some(kind),
+        detail: detail.map(str::to_string),
+        ..CompletionItem::default()
+    }
+}
+
+fn keyword(phrase: &str) -> CompletionItem {
+    let first = phrase.split(' ').next().unwrap_or(phrase);
+    CompletionItem {
+        label: phrase.to_string(),
+        kind: Some(CompletionItemKind::KEYWORD),
+        documentation: keywords::doc(first).map(|d| {
+            Documentation::MarkupContent(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: d.to_string(),
+            })
+        }),
+        ..CompletionItem::default()
+    }
+}
+
+fn is_ident_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+fn is_label_char(c: char) -> bool {
+    is_ident_char(c) || c == '.' || c == '-'
+}
+
+fn floor(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> Vec<Want> {
+        let cursor = text.find('|').unwrap_or(text.len());
+        let text = text.replace('|', "");
+        let line_start = text[..cursor].rfind('\n').map_or(0, |i| i + 1);
+        let partial = text[line_start..cursor]
+            .chars()
+            .rev()
+            .take_while(|c| is_label_char(*c))
+            .count();
+        context(&text, line_start, cursor - partial)
+    }
+
+    #[test]
+    fn contexts() {
+        assert_eq!(at("party a \"A\"\n|"), [Want::Keywords(ITEMS)]);
+        assert_eq!(at("party a \"A\"\ncla|"), [Want::Keywords(ITEMS)]);
+        assert_eq!(at("clause 1 {\n  |"), [Want::Keywords(CLAUSE_HEADS)]);
+        assert_eq!(
+            at("clause 1 {\n  permit use\n  |"),
+            [Want::Keywords(CLAUSE_LINES)]
+        );
+        assert_eq!(at("clause 1 {\n  permit |"), [Want::Verbs { any: true }]);
+        assert_eq!(
+            at("clause 1 {\n  permit use, |"),
+            [Want::Verbs { any: false }]
+        );
+        assert_eq!(
+            at("clause 1 {\n  permit use of |"),
+            [Want::Assets { filters: true }]
+        );
+        assert_eq!(
+            at("clause 1 {\n  permit use of a, b|"),
+            [Want::Assets { filters: true }]
+        );
+        assert_eq!(
+            at("clause 1 {\n  by owners except |"),
+            [Want::Parties {
+                groups: true,
+                selectors: true
+            }]
+        );
+        assert_eq!(at("clause 1 {\n  field ev, |"), [Want::Fields]);
+        assert_eq!(at("clause 1 {\n  when field in |"), [Want::Fields]);
+        assert_eq!(at("clause 1 {\n  when |"), [Want::Keywords(EXPR_WORDS)]);
+        assert_eq!(
+            at("clause 1 notwithstanding |"),
+            [Want::Labels { grants: false }]
+        );
+        assert_eq!(
+            at("clause 1 {\n  permit any of foreground tagged |"),
+            [Want::Tags]
+        );
+        assert_eq!(
+            at("scenario \"s\" {\n  action |"),
+            [Want::Parties {
+                groups: false,
+                selectors: false
+            }]
+        );
+        assert_eq!(
+            at("scenario \"s\" {\n  action catl li|"),
+            [Want::Verbs { any: false }]
+        );
+        assert_eq!(
+            at("scenario \"s\" {\n  action catl license |"),
+            [Want::Assets { filters: false }]
+        );
+        assert_eq!(
+            at("scenario \"s\" {\n  action a b c\n  expect permit by |"),
+            [Want::Labels { grants: true }]
+        );
+        assert_eq!(
+            at("asset a {\n  owners |"),
+            [Want::Parties {
+                groups: false,
+                selectors: false
+            }]
+        );
+        assert_eq!(
+            at("group g = |"),
+            [Want::Parties {
+                groups: true,
+                selectors: false
+            }]
+        );
+        assert_eq!(
+            at("clause 1 {\n  permit use\n}\n|"),
+            [Want::Keywords(ITEMS)]
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! ipcheck diagnostics as LSP diagnostics: code, documentation link,
+//! related places, and the label and help kept in `data` for code actions.
+
+use std::str::FromStr;
+
+use lsp_types::{
+    CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString, Uri,
+};
+use serde::{Deserialize, Serialize};
+
+use super::convert;
+use super::workspace::Analysis;
+use crate::diagnostic::{Diagnostic, Severity, docs_url};
+
+/// What the LSP diagnostic carries in `data`: the parts of an ipcheck
+/// diagnostic LSP has no field for.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Data {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+/// The LSP diagnostics of every file of an analysis, by `FileId`.
+pub fn by_file(analysis: &Analysis) -> Vec<Vec<lsp_types::Diagnostic>> {
+    let mut out = vec![Vec::new(); analysis.uris.len()];
+    for diag in &analysis.policy.diagnostics {
+        let index = diag.location.file.0 as usize;
+        if let (Some(list), Some(converted)) = (out.get_mut(index), to_lsp(analysis, diag)) {
+            list.push(converted);
+        }
+    }
+    out
+}
+
+/// One diagnostic in LSP terms. The message is the ipcheck message, then
+/// the label of the primary span and the help, one per line.
+pub fn to_lsp(analysis: &Analysis, diag: &Diagnostic) -> Option<lsp_types::Diagnostic> {
+    let file = analysis.source(diag.location.file)?;
+    let mut message = diag.message.clone();
+    if let Some(label) = &diag.label {
+        message.push('\n');
+        message.push_str(label);
+    }
+    if let Some(help) = &diag.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    let related: Vec<DiagnosticRelatedInformation> = diag
+        .related
+        .iter()
+        .filter_map(|r| {
+            Some(DiagnosticRelatedInformation {
+                location: analysis.location(r.location.file, r.location.span)?,
+                message: r.message.clone(),
+            })
+        })
+        .collect();
+    let data = Data {
+        label: diag.label.clone(),
+        help: diag.help.clone(),
+    };
+    Some(lsp_types::Diagnostic {
+        range: convert::range(file, diag.location.span),
+        severity: Some(match diag.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+            Severity::Info => DiagnosticSeverity::INFORMATION,
+        }),
+        code: Some(NumberOrString::String(diag.code.to_string())),
+        code_description: Uri::from_str(&docs_url(diag.code))
+            .ok()
+            .map(|href| CodeDescription { href }),
+        source: Some("ipcheck".to_string()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        tags: None,
+        data: serde_json::to_value(data).ok(),
+    })
+}

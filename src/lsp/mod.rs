@@ -1,0 +1,23 @@
+//! `ipcheck lsp`: a language server for IPL over stdio (diagnostics,
+//! hover, navigation, completion, symbols, formatting, code actions and
+//! code lenses), built on `lsp-server`'s synchronous message loop.
+//!
+//! Every feature works on the policy a document belongs to: all `.ipl`
+//! files of its directory, open documents' text winning over the disk's.
+
+pub mod actions;
+pub mod completion;
+pub mod convert;
+pub mod diagnostics;
+pub mod formatting;
+pub mod hover;
+pub mod keywords;
+pub mod lens;
+pub mod navigation;
+pub mod refs;
+pub mod server;
+pub mod symbols;
+pub mod transport;
+pub mod workspace;
+
+pub use server::{Server, run};
