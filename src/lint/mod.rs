@@ -1,24 +1,139 @@
 //! Lints: risky drafting found by static analysis of a valid policy
 //! (warnings unless stated), one lint per file.
+//!
+//! Most lints ask the [`partition`](crate::partition) exact questions
+//! about a few clauses at a time ("can this permit apply unblocked?") and
+//! explain themselves with a *witness*: one action, in action syntax, that
+//! shows the problem. Each lint file's doc comment is its documentation
+//! (docs/lints.md is generated from them).
+//!
+//! A finding is silenced by a comment right above the item it points into:
+//! `// ipcheck: allow(dead_permit, ipl::lint::unused)`. Levels configured
+//! in `ipcheck.toml` (`[lints]`) apply to the findings afterwards, like to
+//! any other diagnostic ([`config::Levels`](crate::config::Levels)).
+
+mod context;
+mod contradiction;
+mod dead_permit;
+mod empty_selector;
+mod excluded_background_permitted;
+mod expired_clause;
+mod grant_conflict;
+mod income_overcommitted;
+mod shadowed_clause;
+mod suppress;
+mod unused;
+mod useless_notwithstanding;
 
 use jiff::civil::Date;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::policy::Policy;
+use context::LintCtx;
+
+/// The prefix of every lint code.
+pub const PREFIX: &str = "ipl::lint::";
+
+/// One lint: its code, default severity and what runs it.
+pub struct Lint {
+    /// `ipl::lint::NAME`; NAME is also the lint's file name.
+    pub code: &'static str,
+    /// The severity it reports with (before configured levels).
+    pub default: Severity,
+    run: fn(&LintCtx, &mut Vec<Diagnostic>),
+}
+
+impl Lint {
+    /// The code without its prefix: `dead_permit`.
+    pub fn name(&self) -> &'static str {
+        self.code.strip_prefix(PREFIX).unwrap_or(self.code)
+    }
+}
+
+/// Every lint, in the order they run (and are documented).
+pub const LINTS: &[Lint] = &[
+    Lint {
+        code: dead_permit::CODE,
+        default: Severity::Warning,
+        run: dead_permit::run,
+    },
+    Lint {
+        code: shadowed_clause::CODE,
+        default: Severity::Warning,
+        run: shadowed_clause::run,
+    },
+    Lint {
+        code: contradiction::CODE,
+        default: Severity::Error,
+        run: contradiction::run,
+    },
+    Lint {
+        code: useless_notwithstanding::CODE,
+        default: Severity::Warning,
+        run: useless_notwithstanding::run,
+    },
+    Lint {
+        code: empty_selector::CODE,
+        default: Severity::Warning,
+        run: empty_selector::run,
+    },
+    Lint {
+        code: expired_clause::CODE,
+        default: Severity::Warning,
+        run: expired_clause::run,
+    },
+    Lint {
+        code: grant_conflict::CODE,
+        default: Severity::Error,
+        run: grant_conflict::run,
+    },
+    Lint {
+        code: income_overcommitted::CODE,
+        default: Severity::Error,
+        run: income_overcommitted::run,
+    },
+    Lint {
+        code: unused::CODE,
+        default: Severity::Info,
+        run: unused::run,
+    },
+    Lint {
+        code: excluded_background_permitted::CODE,
+        default: Severity::Warning,
+        run: excluded_background_permitted::run,
+    },
+];
 
 /// Settings that lints depend on.
 #[derive(Debug, Clone, Copy)]
 pub struct LintOptions {
-    /// The date `expired-clause` compares against.
+    /// The date `expired_clause` compares against.
     pub today: Date,
 }
 
-/// Every lint finding for a policy. Runs only on policies without errors
-/// (a broken policy's analysis would mislead).
+/// Every lint finding for a policy, in source order, minus those allowed
+/// by comments. Runs only on policies without errors (a broken policy's
+/// analysis would mislead).
 pub fn lint(policy: &Policy, options: &LintOptions) -> Vec<Diagnostic> {
-    let _ = options;
     if policy.has_errors() {
         return Vec::new();
     }
-    Vec::new()
+    let cx = LintCtx::new(policy, options.today);
+    let allows = suppress::Allows::of(policy);
+    let mut out = Vec::new();
+    for lint in LINTS {
+        let mut found = Vec::new();
+        (lint.run)(&cx, &mut found);
+        out.extend(
+            found
+                .into_iter()
+                .filter(|d| !allows.allows(d))
+                .map(|d| Diagnostic {
+                    severity: lint.default,
+                    ..d
+                }),
+        );
+    }
+    crate::policy::sort_diagnostics(&mut out);
+    out
 }

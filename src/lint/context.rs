@@ -1,0 +1,193 @@
+//! What every lint reads: the policy, its partition, the syntax of each
+//! clause and grant (for spans the model does not keep), and a few
+//! results several lints share.
+
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+
+use crate::decide::logic::Tri;
+use crate::names::{Action, ClauseId, ClauseInfo, Model};
+use crate::partition::Regions;
+use crate::policy::Policy;
+use crate::span::{FileId, Location, Span};
+use crate::syntax::ast::{self, ClauseKind, ItemKind};
+
+pub(crate) struct LintCtx<'p> {
+    pub policy: &'p Policy,
+    pub model: &'p Model,
+    pub regions: Regions<'p>,
+    pub today: Date,
+    clauses: HashMap<&'p str, (FileId, &'p ast::Clause)>,
+    grants: HashMap<&'p str, (FileId, &'p ast::Grant)>,
+    assets: HashMap<&'p str, (FileId, &'p ast::Asset)>,
+    contradictions: OnceCell<Vec<(ClauseId, ClauseId)>>,
+}
+
+impl<'p> LintCtx<'p> {
+    pub fn new(policy: &'p Policy, today: Date) -> LintCtx<'p> {
+        let mut clauses = HashMap::new();
+        let mut grants = HashMap::new();
+        let mut assets = HashMap::new();
+        for (file, tree) in &policy.syntax {
+            for item in &tree.items {
+                match &item.kind {
+                    ItemKind::Clause(c) => {
+                        clauses.entry(c.label.name.as_str()).or_insert((*file, c));
+                    }
+                    ItemKind::Grant(g) => {
+                        grants.entry(g.label.name.as_str()).or_insert((*file, g));
+                    }
+                    ItemKind::Asset(a) => {
+                        assets.entry(a.id.name.as_str()).or_insert((*file, a));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        LintCtx {
+            policy,
+            model: &policy.model,
+            regions: Regions::of(&policy.model),
+            today,
+            clauses,
+            grants,
+            assets,
+            contradictions: OnceCell::new(),
+        }
+    }
+
+    /// Every clause with its id, in source order.
+    pub fn clauses(&self) -> impl Iterator<Item = (ClauseId, &'p ClauseInfo)> {
+        self.model
+            .clauses
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (ClauseId(i as u32), c))
+    }
+
+    pub fn clause(&self, id: ClauseId) -> &'p ClauseInfo {
+        self.model.clause(id)
+    }
+
+    /// The syntax of a clause, by label.
+    pub fn clause_syntax(&self, label: &str) -> Option<(FileId, &'p ast::Clause)> {
+        self.clauses.get(label).copied()
+    }
+
+    pub fn grant_syntax(&self, label: &str) -> Option<(FileId, &'p ast::Grant)> {
+        self.grants.get(label).copied()
+    }
+
+    pub fn asset_syntax(&self, name: &str) -> Option<(FileId, &'p ast::Asset)> {
+        self.assets.get(name).copied()
+    }
+
+    /// The source text of a location, without trailing whitespace.
+    pub fn text(&self, location: Location) -> &'p str {
+        self.policy
+            .sources
+            .get(location.file)
+            .and_then(|f| f.text.get(location.span.range()))
+            .unwrap_or("")
+            .trim_end()
+    }
+
+    /// The location without the trailing whitespace (a line's newline)
+    /// the parser's span may include.
+    pub fn trim(&self, location: Location) -> Location {
+        let start = location.span.start as usize;
+        Location {
+            file: location.file,
+            span: Span::new(start, start + self.text(location).len()),
+        }
+    }
+
+    /// Where a clause's head line is written, without the whitespace the
+    /// parser's span may run on into.
+    pub fn head(&self, id: ClauseId) -> Location {
+        self.trim(self.clause(id).head)
+    }
+
+    /// `clause 9.2`, as messages name a clause.
+    pub fn name(&self, id: ClauseId) -> String {
+        format!("clause {}", self.clause(id).label)
+    }
+
+    /// `clause 1`, `clauses 1 and 2`, `clauses 1, 2 and 3`.
+    pub fn names(&self, ids: &[ClauseId]) -> String {
+        let labels: Vec<&str> = ids.iter().map(|&c| self.clause(c).label.as_str()).collect();
+        match labels.as_slice() {
+            [] => String::new(),
+            [one] => format!("clause {one}"),
+            [rest @ .., last] => format!("clauses {} and {last}", rest.join(", ")),
+        }
+    }
+
+    /// A witness line for a help text: the action, then what it shows.
+    pub fn witness(&self, action: &Action, shows: &str) -> String {
+        format!("witness: `{}` {shows}", self.regions.render(action))
+    }
+
+    /// Permit and forbid pairs with the same scope and no priority between
+    /// them, computed once (contradiction reports them, dead_permit skips
+    /// them).
+    pub fn contradictions(&self) -> &[(ClauseId, ClauseId)] {
+        self.contradictions.get_or_init(|| {
+            let mut groups: HashMap<String, Vec<ClauseId>> = HashMap::new();
+            for (id, clause) in self.clauses() {
+                if clause.kind != ClauseKind::Oblige {
+                    groups.entry(scope_key(clause)).or_default().push(id);
+                }
+            }
+            let mut pairs = Vec::new();
+            for (id, clause) in self.clauses() {
+                if clause.kind != ClauseKind::Permit {
+                    continue;
+                }
+                let Some(group) = groups.get(&scope_key(clause)) else {
+                    continue;
+                };
+                for &other in group {
+                    if self.clause(other).kind == ClauseKind::Forbid
+                        && !self.regions.prevails(id, other)
+                        && !self.regions.prevails(other, id)
+                    {
+                        pairs.push((id, other));
+                    }
+                }
+            }
+            pairs
+        })
+    }
+
+    /// The value of a clause on an action.
+    pub fn value(&self, id: ClauseId, action: &Action) -> Tri {
+        let ctx = crate::decide::eval::Ctx::new(self.model, action);
+        ctx.clause(self.clause(id)).tri()
+    }
+}
+
+/// Everything that decides which actions a clause covers, as a string
+/// that is equal for two clauses exactly when they are written alike
+/// (lines in any order).
+fn scope_key(clause: &ClauseInfo) -> String {
+    fn sorted<T: std::fmt::Debug>(items: impl IntoIterator<Item = T>) -> Vec<String> {
+        let mut v: Vec<String> = items.into_iter().map(|i| format!("{i:?}")).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+    let verbs = clause.verbs.as_ref().map(sorted);
+    let assets = clause.assets.as_ref().map(sorted);
+    format!(
+        "{verbs:?}|{assets:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        sorted(clause.by.iter().map(|l| &l.value)),
+        sorted(clause.to.iter().map(|l| &l.value)),
+        sorted(clause.field.iter().map(|l| sorted(&l.value))),
+        sorted(clause.territory.iter().map(|l| sorted(&l.value))),
+        sorted(clause.windows.iter().map(|l| l.value)),
+        sorted(clause.conditions.iter().map(|l| &l.value)),
+    )
+}

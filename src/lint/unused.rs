@@ -1,0 +1,365 @@
+//! ## What it does
+//! Reports declarations nothing refers to (severity info): parties and
+//! groups no clause, group, asset, grant or scenario names; assets no
+//! clause selects and no grant or scenario names; field, territory and
+//! verb nodes named nowhere, nor any node above or below them; and asset
+//! tags no `tagged` selector uses (except `excluded`, which marks excluded
+//! background by itself).
+//!
+//! ## Why is this bad?
+//! An unused declaration is either dead weight or a sign that a reference
+//! went astray: a tag spelled differently in the selector, a party the
+//! clauses were meant to name, a territory the drafters forgot to cover
+//! (its actions are then decided only by clauses without a territory).
+//!
+//! ## Example
+//! ```ipl
+//! agreement "Consortium" { effective 2025-01-01 expires 2028-12-31 }
+//! party catl "CATL"
+//! party bmw "BMW"
+//! asset cell "Cell patent" { class foreground owner catl tags core }
+//!
+//! clause 1 "Owners may exploit" {
+//!   permit exploit of foreground
+//!   by owners
+//! }
+//! ```
+//!
+//! ## Use instead
+//! ```ipl
+//! agreement "Consortium" { effective 2025-01-01 expires 2028-12-31 }
+//! party catl "CATL"
+//! party bmw "BMW"
+//! asset cell "Cell patent" { class foreground owner catl tags core }
+//!
+//! clause 1 "Owners may exploit core results" {
+//!   permit exploit of foreground tagged core
+//!   by owners
+//! }
+//! clause 2 "BMW may research" {
+//!   permit research of foreground
+//!   by bmw
+//! }
+//! ```
+
+use std::collections::HashSet;
+
+use crate::diagnostic::Diagnostic;
+use crate::names::{AssetSelector, Hierarchy, Model, NodeId};
+use crate::syntax::ast::{self, ExprKind, ItemKind, LineKind, PartyItem};
+
+use super::context::LintCtx;
+
+pub const CODE: &str = "ipl::lint::unused";
+
+/// Every name written where a declaration is referred to, per namespace.
+#[derive(Default)]
+struct References<'a> {
+    parties: HashSet<&'a str>,
+    assets: HashSet<&'a str>,
+    fields: HashSet<&'a str>,
+    territories: HashSet<&'a str>,
+    verbs: HashSet<&'a str>,
+    tags: HashSet<&'a str>,
+    /// A clause says `any` verb.
+    any_verb: bool,
+}
+
+pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
+    let mut refs = References::default();
+    for (_, tree) in &cx.policy.syntax {
+        for item in &tree.items {
+            refs.item(&item.kind);
+        }
+    }
+    let selected = selected_assets(cx.model);
+    let mut reported_tags: HashSet<&str> = HashSet::new();
+    for (file, tree) in &cx.policy.syntax {
+        for item in &tree.items {
+            let unused = |what: &str, id: &ast::Ident, help: &str| {
+                Diagnostic::warning(
+                    CODE,
+                    *file,
+                    id.span,
+                    format!("{what} `{}` is never referenced", id.name),
+                )
+                .with_label("declared here, used nowhere")
+                .with_help(help.to_string())
+            };
+            match &item.kind {
+                ItemKind::Party(p) if !refs.parties.contains(p.id.name.as_str()) => {
+                    out.push(unused(
+                        "party",
+                        &p.id,
+                        "remove the declaration, or name the party where it was meant to be",
+                    ))
+                }
+                ItemKind::Group(g) if !refs.parties.contains(g.id.name.as_str()) => {
+                    out.push(unused(
+                        "group",
+                        &g.id,
+                        "remove the group, or use it in a `by`, `to` or duty line",
+                    ))
+                }
+                ItemKind::Asset(a) => {
+                    let known = cx.model.asset_ids.get(&a.id.name);
+                    let chosen = known.is_some_and(|id| selected.contains(&id.index()));
+                    if !chosen && !refs.assets.contains(a.id.name.as_str()) {
+                        out.push(unused(
+                            "asset",
+                            &a.id,
+                            "no clause selects it and no grant or scenario names it; check its class, type and tags against the clauses' selectors",
+                        ));
+                    }
+                    for tag in &a.tags {
+                        let name = tag.name.as_str();
+                        // `excluded` means something without a selector:
+                        // excluded_background_permitted reads it.
+                        if name != "excluded"
+                            && !refs.tags.contains(name)
+                            && reported_tags.insert(name)
+                        {
+                            out.push(
+                                Diagnostic::warning(
+                                    CODE,
+                                    *file,
+                                    tag.span,
+                                    format!("tag `{name}` is never used by a `tagged` selector"),
+                                )
+                                .with_label("no selector reads this tag")
+                                .with_help(
+                                    "remove the tag, or select it with `of tagged TAG` where it was meant to matter",
+                                ),
+                            );
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    nodes(
+        &cx.model.fields,
+        "field",
+        &refs.fields,
+        false,
+        "actions in this field are decided only by clauses without a `field` line; remove it if it is not needed",
+        out,
+    );
+    nodes(
+        &cx.model.territories,
+        "territory",
+        &refs.territories,
+        false,
+        "actions in this territory are decided only by clauses without a `territory` line; remove it if it is not needed",
+        out,
+    );
+    nodes(
+        &cx.model.verbs,
+        "verb",
+        &refs.verbs,
+        refs.any_verb,
+        "no clause covers actions with this verb (none is written on it, a verb above it or `any`); remove it, or name it in the clauses it was added for",
+        out,
+    );
+}
+
+/// The assets some clause's selectors choose (a clause without `of`
+/// chooses them all).
+fn selected_assets(model: &Model) -> HashSet<usize> {
+    let mut out = HashSet::new();
+    for clause in &model.clauses {
+        let Some(selectors) = &clause.assets else {
+            return (0..model.assets.len()).collect();
+        };
+        for s in selectors {
+            match s {
+                AssetSelector::Asset(a) => {
+                    out.insert(a.index());
+                }
+                AssetSelector::Filter(f) => out.extend(
+                    model
+                        .assets
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, a)| f.matches(a))
+                        .map(|(i, _)| i),
+                ),
+            }
+        }
+    }
+    out
+}
+
+/// Unused tree nodes: neither they nor a node above or below them is
+/// named. Only the topmost of an unused subtree is reported.
+fn nodes(
+    tree: &Hierarchy,
+    noun: &str,
+    named: &HashSet<&str>,
+    all_used: bool,
+    help: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    if all_used {
+        return;
+    }
+    let referenced: Vec<NodeId> = named.iter().filter_map(|n| tree.get(n)).collect();
+    let used = |n: NodeId| {
+        referenced
+            .iter()
+            .any(|&r| tree.covers(n, r) || tree.covers(r, n))
+    };
+    for (i, node) in tree.nodes.iter().enumerate() {
+        let id = NodeId(i as u32);
+        let Some(location) = node.location else {
+            continue; // built-in verbs
+        };
+        if used(id) || node.parent.is_some_and(|p| !used(p)) {
+            continue;
+        }
+        let below = node.exit.saturating_sub(node.enter);
+        let message = match below {
+            0 => format!("{noun} `{}` is never referenced", node.name),
+            n => format!(
+                "{noun} `{}` is never referenced, nor any of the {n} nodes under it",
+                node.name
+            ),
+        };
+        out.push(
+            Diagnostic::warning(CODE, location.file, location.span, message)
+                .with_label("named nowhere, nor any node above or below it")
+                .with_help(help.to_string()),
+        );
+    }
+}
+
+impl<'a> References<'a> {
+    fn item(&mut self, kind: &'a ItemKind) {
+        match kind {
+            ItemKind::Party(p) => {
+                if let Some(parent) = &p.affiliate_of {
+                    self.parties.insert(&parent.name);
+                }
+            }
+            ItemKind::Group(g) => self
+                .parties
+                .extend(g.members.iter().map(|m| m.name.as_str())),
+            ItemKind::Asset(a) => {
+                for line in &a.owner_lines {
+                    self.parties
+                        .extend(line.value.iter().map(|s| s.owner.name.as_str()));
+                }
+            }
+            ItemKind::Grant(g) => {
+                self.assets.insert(&g.asset.name);
+                self.parties.insert(&g.licensor.name);
+                self.parties.insert(&g.licensee.name);
+                self.fields.extend(g.field.iter().map(|f| f.name.as_str()));
+                self.territories
+                    .extend(g.territory.iter().map(|t| t.name.as_str()));
+            }
+            ItemKind::Clause(c) => self.clause(c),
+            ItemKind::Scenario(s) => self.action(&s.action),
+            ItemKind::Agreement(_) | ItemKind::Tree(_) => {}
+        }
+    }
+
+    fn clause(&mut self, c: &'a ast::Clause) {
+        for head in &c.heads {
+            if head.any_verb.is_some() {
+                self.any_verb = true;
+            }
+            self.verbs
+                .extend(head.verbs.iter().map(|v| v.name.as_str()));
+            for selector in &head.assets {
+                match selector {
+                    ast::AssetSelector::Named(id) => {
+                        self.assets.insert(&id.name);
+                    }
+                    ast::AssetSelector::Filter(f) => {
+                        if let Some(tag) = &f.tag {
+                            self.tags.insert(&tag.name);
+                        }
+                    }
+                }
+            }
+        }
+        for line in &c.lines {
+            match &line.kind {
+                LineKind::By(p) | LineKind::To(p) => self.parties(p),
+                LineKind::Field(ids) => self.fields.extend(ids.iter().map(|i| i.name.as_str())),
+                LineKind::Territory(ids) => {
+                    self.territories.extend(ids.iter().map(|i| i.name.as_str()))
+                }
+                LineKind::When(e) | LineKind::Unless(e) => self.expr(e),
+                LineKind::Duty(d) => match &d.kind {
+                    ast::DutyKind::Notify(p, _)
+                    | ast::DutyKind::ObtainConsent(p)
+                    | ast::DutyKind::Pay(_, p)
+                    | ast::DutyKind::Compensate(p) => self.parties(p),
+                    ast::DutyKind::Text(_) => {}
+                },
+                LineKind::DuringTerm
+                | LineKind::AfterTerm
+                | LineKind::From(_)
+                | LineKind::Until(_) => {}
+            }
+        }
+    }
+
+    fn expr(&mut self, e: &'a ast::Expr) {
+        // Iterative: conditions may nest deeply.
+        let mut stack = vec![e];
+        while let Some(e) = stack.pop() {
+            match &e.kind {
+                ExprKind::Or(parts) | ExprKind::And(parts) => stack.extend(parts),
+                ExprKind::Not(inner) => stack.push(inner),
+                ExprKind::FieldIn(id) => {
+                    self.fields.insert(&id.name);
+                }
+                ExprKind::TerritoryIn(id) => {
+                    self.territories.insert(&id.name);
+                }
+                ExprKind::ToIn(p)
+                | ExprKind::ConsentOf { parties: p, .. }
+                | ExprKind::ObjectionOf(p)
+                | ExprKind::NoticeTo(p, _, _) => self.parties(p),
+                ExprKind::Bool(_)
+                | ExprKind::Exclusive
+                | ExprKind::Sublicensable
+                | ExprKind::Royalty(..)
+                | ExprKind::Until(..) => {}
+            }
+        }
+    }
+
+    fn parties(&mut self, p: &'a ast::Parties) {
+        let mut stack: Vec<&PartyItem> = p.include.iter().chain(&p.except).collect();
+        while let Some(item) = stack.pop() {
+            match item {
+                PartyItem::Named(id) => {
+                    self.parties.insert(&id.name);
+                }
+                PartyItem::AffiliatesOf(inner, _) => stack.push(inner),
+                _ => {}
+            }
+        }
+    }
+
+    fn action(&mut self, a: &'a ast::ActionSyntax) {
+        let names = a
+            .actor
+            .iter()
+            .chain(&a.to)
+            .chain(a.notice.iter().flatten().map(|(p, _)| p))
+            .chain(a.consents.iter().flatten())
+            .chain(a.objections.iter().flatten());
+        self.parties.extend(names.map(|i| i.name.as_str()));
+        self.verbs.extend(a.verb.iter().map(|v| v.name.as_str()));
+        self.assets.extend(a.asset.iter().map(|v| v.name.as_str()));
+        self.fields.extend(a.field.iter().map(|v| v.name.as_str()));
+        self.territories
+            .extend(a.territory.iter().map(|v| v.name.as_str()));
+    }
+}

@@ -1,0 +1,420 @@
+//! The dimensions of an action and, for a question about a few clauses,
+//! one representative value per region of each dimension: two values in
+//! the same region make every line of those clauses come out the same.
+//!
+//! Regions are found from what the clauses mention (the parties they
+//! name, the tree nodes, dates, percentages and facts they test), never
+//! by listing a dimension's whole domain.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+
+use crate::names::{
+    Action, AssetId, ClauseId, ClauseInfo, Cond, Duty, Hierarchy, Model, NodeId, PartyId, PartyRef,
+    PartyRole, PartySelector, PartySet, Window,
+};
+use crate::syntax::ast::{Cmp, Duration};
+
+/// Representative values of each dimension for one (asset, verb) pair.
+/// A dimension that is `None` (or empty, for facts) is not tested by the
+/// clauses asked about and stays unknown in the points built from it.
+#[derive(Debug, Clone)]
+pub struct Axes {
+    pub asset: AssetId,
+    pub verb: NodeId,
+    /// Every party named by a selector, then one party per class of the
+    /// others (signatories, third parties, affiliates of each parent).
+    pub actors: Vec<PartyId>,
+    /// Like `actors`, two per class (so that one differs from the actor),
+    /// plus one undeclared outsider.
+    pub counterparties: Option<Vec<PartyRef>>,
+    pub fields: Option<Vec<NodeId>>,
+    pub territories: Option<Vec<NodeId>>,
+    /// One date per interval between the window bounds; the agreement's
+    /// effective date when no window is tested.
+    pub dates: Vec<Date>,
+    pub untils: Option<Vec<Date>>,
+    pub exclusive: bool,
+    pub sublicensable: bool,
+    /// In hundredths of a percent.
+    pub royalties: Option<Vec<u32>>,
+    /// The sets whose consents, objections or notices are tested; the
+    /// facts are enumerated per party once the actor is known.
+    pub consents: Vec<PartySet>,
+    pub objections: Vec<PartySet>,
+    pub notices: Vec<(PartySet, Cmp, Duration)>,
+}
+
+/// What a set of clauses mentions, dimension by dimension.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Mentions {
+    pub named: Vec<PartyId>,
+    /// `owners` or `co_owners` appear: the asset's owners matter.
+    pub owner_relative: bool,
+    /// A fact or duty set can hold an outsider: the counterparty matters.
+    pub outsider_sets: bool,
+    pub to: bool,
+    pub fields: Vec<NodeId>,
+    pub territories: Vec<NodeId>,
+    pub windows: Vec<Window>,
+    pub exclusive: bool,
+    pub sublicensable: bool,
+    pub royalties: Vec<u32>,
+    pub untils: Vec<(Cmp, Date)>,
+    pub consents: Vec<PartySet>,
+    pub objections: Vec<PartySet>,
+    pub notices: Vec<(PartySet, Cmp, Duration)>,
+}
+
+impl Mentions {
+    /// What the scope lines and conditions of `clauses` mention; with
+    /// `duties`, the parties their duties name too.
+    pub fn of(model: &Model, clauses: &[ClauseId], duties: bool) -> Mentions {
+        let mut m = Mentions::default();
+        for &id in clauses {
+            let Some(clause) = model.clauses.get(id.index()) else {
+                continue;
+            };
+            m.clause(model, clause, duties);
+        }
+        m.named.sort_unstable();
+        m.named.dedup();
+        m
+    }
+
+    fn clause(&mut self, model: &Model, clause: &ClauseInfo, duties: bool) {
+        for line in &clause.by {
+            self.parties(model, &line.value, false);
+        }
+        for line in &clause.to {
+            self.to = true;
+            self.parties(model, &line.value, false);
+        }
+        for line in &clause.field {
+            self.fields.extend(line.value.iter().copied());
+        }
+        for line in &clause.territory {
+            self.territories.extend(line.value.iter().copied());
+        }
+        self.windows.extend(clause.windows.iter().map(|w| w.value));
+        for line in &clause.conditions {
+            self.cond(model, &line.value);
+        }
+        if duties {
+            for duty in &clause.duties {
+                match &duty.value {
+                    Duty::Notify(set, _)
+                    | Duty::ObtainConsent(set)
+                    | Duty::Pay(_, set)
+                    | Duty::Compensate(set) => self.parties(model, set, true),
+                    Duty::Text(_) => {}
+                }
+            }
+        }
+    }
+
+    fn cond(&mut self, model: &Model, cond: &Cond) {
+        match cond {
+            Cond::And(parts) | Cond::Or(parts) => {
+                for p in parts {
+                    self.cond(model, p);
+                }
+            }
+            Cond::Not(inner) => self.cond(model, inner),
+            Cond::Bool(_) => {}
+            Cond::Exclusive => self.exclusive = true,
+            Cond::Sublicensable => self.sublicensable = true,
+            Cond::Royalty(_, pct) => self.royalties.push(*pct),
+            Cond::Until(cmp, date) => self.untils.push((*cmp, *date)),
+            Cond::FieldIn(n) => self.fields.push(*n),
+            Cond::TerritoryIn(n) => self.territories.push(*n),
+            Cond::ToIn(set) => {
+                self.to = true;
+                self.parties(model, set, false);
+            }
+            Cond::ConsentOf { parties, .. } => {
+                self.parties(model, parties, true);
+                self.consents.push(parties.clone());
+            }
+            Cond::ObjectionOf(set) => {
+                self.parties(model, set, true);
+                self.objections.push(set.clone());
+            }
+            Cond::NoticeTo(set, cmp, d) => {
+                self.parties(model, set, true);
+                self.notices.push((set.clone(), *cmp, *d));
+            }
+        }
+    }
+
+    /// `fact`: the set is one of facts or duties, whose members include
+    /// the outsiders an action names.
+    fn parties(&mut self, model: &Model, set: &PartySet, fact: bool) {
+        for s in set.include.iter().chain(&set.except) {
+            self.selector(model, s, fact);
+        }
+    }
+
+    fn selector(&mut self, model: &Model, s: &PartySelector, fact: bool) {
+        match s {
+            PartySelector::Party(p) => self.named.push(*p),
+            PartySelector::Group(g) => {
+                if let Some(group) = model.groups.get(g.index()) {
+                    self.named.extend(group.members.iter().copied());
+                }
+            }
+            PartySelector::Owners | PartySelector::CoOwners => self.owner_relative = true,
+            PartySelector::Anyone | PartySelector::ThirdParties => {
+                if fact {
+                    self.outsider_sets = true;
+                }
+            }
+            PartySelector::Signatories => {}
+            PartySelector::AffiliatesOf(inner) => self.selector(model, inner, fact),
+        }
+    }
+}
+
+/// Parties that no selector can tell apart: same role, same parent.
+#[derive(Debug, Default)]
+pub(crate) struct PartyClasses {
+    classes: Vec<Vec<PartyId>>,
+}
+
+impl PartyClasses {
+    pub fn of(model: &Model) -> PartyClasses {
+        let mut key_of: HashMap<(u8, u32), usize> = HashMap::new();
+        let mut classes: Vec<Vec<PartyId>> = Vec::new();
+        for (i, party) in model.parties.iter().enumerate() {
+            let key = match party.role {
+                PartyRole::Signatory => (0, 0),
+                PartyRole::ThirdParty => (1, 0),
+                PartyRole::Affiliate(parent) => (2, parent.0),
+            };
+            let class = *key_of.entry(key).or_insert_with(|| {
+                classes.push(Vec::new());
+                classes.len() - 1
+            });
+            classes[class].push(PartyId(i as u32));
+        }
+        PartyClasses { classes }
+    }
+
+    /// The named parties, then up to `per_class` others of each class.
+    pub fn representatives(&self, named: &[PartyId], per_class: usize) -> Vec<PartyId> {
+        let mut out: Vec<PartyId> = named.to_vec();
+        for class in &self.classes {
+            out.extend(
+                class
+                    .iter()
+                    .filter(|p| named.binary_search(p).is_err())
+                    .take(per_class),
+            );
+        }
+        out
+    }
+}
+
+impl Axes {
+    pub(crate) fn build(
+        model: &Model,
+        classes: &PartyClasses,
+        outsider: &str,
+        mentions: &Mentions,
+        asset: AssetId,
+        verb: NodeId,
+    ) -> Axes {
+        let mut named = mentions.named.clone();
+        if mentions.owner_relative
+            && let Some(info) = model.assets.get(asset.index())
+        {
+            named.extend(info.owners.iter().map(|(p, _)| *p));
+            named.sort_unstable();
+            named.dedup();
+        }
+        let needs_to = needs_counterparty(model, verb);
+        let counterparties = (mentions.to || mentions.outsider_sets || needs_to).then(|| {
+            classes
+                .representatives(&named, 2)
+                .into_iter()
+                .map(PartyRef::Known)
+                .chain([PartyRef::Outsider(outsider.to_string())])
+                .collect()
+        });
+        Axes {
+            asset,
+            verb,
+            actors: classes.representatives(&named, 1),
+            counterparties,
+            fields: node_representatives(&model.fields, &mentions.fields),
+            territories: node_representatives(&model.territories, &mentions.territories),
+            dates: date_representatives(model, &mentions.windows),
+            untils: (!mentions.untils.is_empty()).then(|| until_representatives(&mentions.untils)),
+            exclusive: mentions.exclusive,
+            sublicensable: mentions.sublicensable,
+            royalties: (!mentions.royalties.is_empty())
+                .then(|| royalty_representatives(&mentions.royalties)),
+            consents: mentions.consents.clone(),
+            objections: mentions.objections.clone(),
+            notices: mentions.notices.clone(),
+        }
+    }
+
+    /// The action of `actor` at this pair and the first representative
+    /// date, every other attribute unknown.
+    pub fn blank(&self, actor: PartyId) -> Action {
+        Action {
+            actor,
+            verb: self.verb,
+            asset: self.asset,
+            to: None,
+            field: None,
+            territory: None,
+            date: self
+                .dates
+                .first()
+                .copied()
+                .unwrap_or(jiff::civil::date(2026, 1, 1)),
+            until: None,
+            exclusive: None,
+            sublicensable: None,
+            royalty: None,
+            notice: Vec::new(),
+            consents: None,
+            objections: None,
+        }
+    }
+
+    /// Does the verb need a counterparty (`to`) in an action?
+    pub fn needs_counterparty(&self, model: &Model) -> bool {
+        needs_counterparty(model, self.verb)
+    }
+}
+
+/// `license`, `sublicense` and `assign` name who receives.
+pub(crate) fn needs_counterparty(model: &Model, verb: NodeId) -> bool {
+    matches!(model.verbs.name(verb), "license" | "sublicense" | "assign")
+}
+
+/// One node per class of nodes that relate alike (inside, above or apart)
+/// to every mentioned node; a mentioned node represents its class when it
+/// can, then a leaf. `None` when nothing is mentioned.
+fn node_representatives(tree: &Hierarchy, mentioned: &[NodeId]) -> Option<Vec<NodeId>> {
+    if mentioned.is_empty() || tree.nodes.is_empty() {
+        return None;
+    }
+    let mut mentioned = mentioned.to_vec();
+    mentioned.sort_unstable();
+    mentioned.dedup();
+    let is_leaf = |n: usize| tree.nodes.get(n).is_some_and(|x| x.enter == x.exit);
+    let rank = |n: usize| {
+        let id = NodeId(n as u32);
+        if mentioned.binary_search(&id).is_ok() {
+            0
+        } else if is_leaf(n) {
+            1
+        } else {
+            2
+        }
+    };
+    let mut best: HashMap<Vec<(bool, bool)>, usize> = HashMap::new();
+    let mut order: Vec<Vec<(bool, bool)>> = Vec::new();
+    for n in 0..tree.nodes.len() {
+        let node = NodeId(n as u32);
+        let signature: Vec<(bool, bool)> = mentioned
+            .iter()
+            .map(|&m| (tree.covers(m, node), tree.covers(node, m)))
+            .collect();
+        match best.get_mut(&signature) {
+            Some(current) => {
+                if rank(n) < rank(*current) {
+                    *current = n;
+                }
+            }
+            None => {
+                order.push(signature.clone());
+                best.insert(signature, n);
+            }
+        }
+    }
+    let mut reps: Vec<NodeId> = order
+        .iter()
+        .filter_map(|s| best.get(s))
+        .map(|&n| NodeId(n as u32))
+        .collect();
+    reps.sort_by_key(|n| (rank(n.index()), n.index()));
+    Some(reps)
+}
+
+/// Every window bound cuts the timeline: `from` starts a region, the day
+/// after `until` starts the next. One date per region, those within the
+/// agreement's term first.
+fn date_representatives(model: &Model, windows: &[Window]) -> Vec<Date> {
+    let term = model.agreement.as_ref();
+    let effective = term.and_then(|a| a.effective);
+    let expires = term.and_then(|a| a.expires);
+    let mut cuts: Vec<Date> = Vec::new();
+    for w in windows {
+        cuts.extend(w.from);
+        cuts.extend(w.until.and_then(|u| u.tomorrow().ok()));
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let Some(&first) = cuts.first() else {
+        return vec![effective.unwrap_or(jiff::civil::date(2026, 1, 1))];
+    };
+    let mut reps: Vec<Date> = first.yesterday().ok().into_iter().collect();
+    reps.extend(cuts);
+    let within = |d: &Date| effective.is_none_or(|e| e <= *d) && expires.is_none_or(|x| *d <= x);
+    reps.sort_by_key(|d| !within(d));
+    reps
+}
+
+fn until_representatives(tests: &[(Cmp, Date)]) -> Vec<Date> {
+    let mut candidates: Vec<Date> = Vec::new();
+    for (_, d) in tests {
+        candidates.extend(d.yesterday().ok());
+        candidates.push(*d);
+        candidates.extend(d.tomorrow().ok());
+    }
+    distinct_by_signature(candidates, |v| {
+        tests.iter().map(|(cmp, d)| cmp.holds(*v, *d)).collect()
+    })
+}
+
+/// Royalties are tested by comparisons only, so each threshold, one below
+/// and one above stand for every region.
+fn royalty_representatives(thresholds: &[u32]) -> Vec<u32> {
+    let mut candidates: Vec<u32> = Vec::new();
+    for &t in thresholds {
+        candidates.extend(t.checked_sub(1));
+        candidates.push(t);
+        if t < 10_000 {
+            candidates.push(t + 1);
+        }
+    }
+    distinct_by_signature(candidates, |v| {
+        thresholds.iter().flat_map(|&t| [*v < t, *v == t]).collect()
+    })
+}
+
+/// The first candidate of each class of equal signatures, in order.
+pub(crate) fn distinct_by_signature<T: Copy + Ord>(
+    mut candidates: Vec<T>,
+    signature: impl Fn(&T) -> Vec<bool>,
+) -> Vec<T> {
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut seen: Vec<Vec<bool>> = Vec::new();
+    candidates.retain(|v| {
+        let s = signature(v);
+        if seen.contains(&s) {
+            false
+        } else {
+            seen.push(s);
+            true
+        }
+    });
+    candidates
+}
