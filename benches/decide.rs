@@ -28,11 +28,26 @@ fn resolve(policy: &Policy, lines: &[String]) -> Vec<Action> {
 /// The example policy with actions drawn from its own names.
 fn example() -> (Policy, Vec<Action>) {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/ssb-consortium");
-    let policy = load_files(&[format!("{dir}/agreement.ipl").into(), format!("{dir}/scenarios.ipl").into()])
-        .expect("example policy");
+    let policy = load_files(&[
+        format!("{dir}/agreement.ipl").into(),
+        format!("{dir}/scenarios.ipl").into(),
+    ])
+    .expect("example policy");
     let actors = ["catl", "bmw", "umicore", "fraunhofer", "catl_de"];
-    let verbs = ["research", "exploit", "license", "sublicense", "assign", "publish"];
-    let assets = ["sulfide_electrolyte", "cell_model", "dry_coating", "cathode_precursor"];
+    let verbs = [
+        "research",
+        "exploit",
+        "license",
+        "sublicense",
+        "assign",
+        "publish",
+    ];
+    let assets = [
+        "sulfide_electrolyte",
+        "cell_model",
+        "dry_coating",
+        "cathode_precursor",
+    ];
     let fields = ["ev", "stationary", "recycling", "batteries"];
     let territories = ["eu", "cn", "us", "europe"];
     let mut lines = Vec::new();
@@ -64,13 +79,22 @@ fn generated(n: usize) -> (Policy, Vec<Action>) {
 fn decide(c: &mut Criterion) {
     let mut group = c.benchmark_group("decide");
     group.sample_size(20);
-    let cases = [("example_policy", example()), ("peer_1000_clauses", generated(1_000)), ("peer_10000_clauses", generated(10_000))];
+    let cases = [
+        ("example_policy", example()),
+        ("peer_1000_clauses", generated(1_000)),
+        ("peer_10000_clauses", generated(10_000)),
+    ];
     for (name, (policy, actions)) in &cases {
         assert_eq!(actions.len(), BATCH, "{name}: every action resolves");
         let engine = Engine::new(&policy.model);
         group.throughput(Throughput::Elements(actions.len() as u64));
         group.bench_function(*name, |b| {
-            b.iter(|| actions.iter().map(|a| engine.decide(a).decision as usize).sum::<usize>())
+            b.iter(|| {
+                actions
+                    .iter()
+                    .map(|a| engine.decide(a).decision as usize)
+                    .sum::<usize>()
+            })
         });
     }
     group.finish();

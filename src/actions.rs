@@ -2,6 +2,10 @@
 //! line, and files of actions (JSON array, NDJSON or TOML `[[action]]`),
 //! turned into action syntax ready for name resolution.
 
+// A diagnostic is the error of every function here; it is moved once per
+// bad record, never on the path of a good one.
+#![allow(clippy::result_large_err)]
+
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -21,7 +25,9 @@ pub struct ActionRecord {
     pub to: Option<String>,
     pub field: Option<String>,
     pub territory: Option<String>,
+    #[serde(deserialize_with = "date_text")]
     pub date: String,
+    #[serde(default, deserialize_with = "optional_date_text")]
     pub until: Option<String>,
     pub exclusive: Option<bool>,
     pub sublicensable: Option<bool>,
@@ -33,6 +39,25 @@ pub struct ActionRecord {
     pub expect: Option<String>,
 }
 
+/// A date as a string, or (in TOML) as a date literal: `2026-06-01`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum DateText {
+    Text(String),
+    Toml(toml::value::Datetime),
+}
+
+fn date_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(match DateText::deserialize(d)? {
+        DateText::Text(t) => t,
+        DateText::Toml(dt) => dt.to_string(),
+    })
+}
+
+fn optional_date_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    date_text(d).map(Some)
+}
+
 /// `"3%"` or `3`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
@@ -42,6 +67,58 @@ pub enum Royalty {
 }
 
 impl ActionRecord {
+    /// The action in the action syntax, on one line, for tables and
+    /// headlines.
+    pub fn to_text(&self) -> String {
+        let r = self;
+        let mut parts = vec![r.actor.clone(), r.verb.clone(), r.asset.clone()];
+        let optional = [
+            ("to", &r.to),
+            ("field", &r.field),
+            ("territory", &r.territory),
+            ("on", &Some(r.date.clone())),
+            ("until", &r.until),
+        ];
+        for (word, value) in optional {
+            if let Some(v) = value {
+                parts.push(format!("{word} {v}"));
+            }
+        }
+        if let Some(x) = r.exclusive {
+            parts.push(if x { "exclusive" } else { "non_exclusive" }.to_string());
+        }
+        if let Some(s) = r.sublicensable {
+            parts.push(
+                if s {
+                    "sublicensable"
+                } else {
+                    "non_sublicensable"
+                }
+                .to_string(),
+            );
+        }
+        match &r.royalty {
+            Some(Royalty::Text(t)) => parts.push(format!("royalty {t}")),
+            Some(Royalty::Number(n)) => parts.push(format!("royalty {n}%")),
+            None => {}
+        }
+        if let Some(notice) = &r.notice {
+            let list: Vec<String> = notice.iter().map(|(p, d)| format!("{p} {d}")).collect();
+            parts.push(format!("notice {}", list.join(", ")));
+        }
+        for (word, list) in [("consent", &r.consents), ("objection", &r.objections)] {
+            if let Some(list) = list {
+                let shown = if list.is_empty() {
+                    "none".to_string()
+                } else {
+                    list.join(", ")
+                };
+                parts.push(format!("{word} {shown}"));
+            }
+        }
+        parts.join(" ")
+    }
+
     /// The record as action syntax; every name gets `span` (the record's
     /// place in its file), since JSON has no finer positions.
     pub fn to_syntax(&self, file: FileId, span: Span) -> Result<ActionSyntax, Diagnostic> {

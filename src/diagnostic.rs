@@ -94,8 +94,15 @@ impl Diagnostic {
     }
 }
 
-/// The web address of a code's documentation.
+/// The web address of a code's documentation: its section in
+/// docs/diagnostics.md or docs/lints.md, with the anchor GitHub gives the
+/// heading (lowercase, punctuation other than `-` and `_` dropped).
 pub fn docs_url(code: &str) -> String {
-    let anchor = code.replace("::", "-").replace('_', "-");
-    format!("https://github.com/ipcheck/ipcheck/blob/main/docs/diagnostics.md#{anchor}")
+    let page = crate::docs::section(code).map_or("diagnostics.md", |s| s.page);
+    let anchor: String = code
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+        .collect::<String>()
+        .to_lowercase();
+    format!("https://github.com/ipcheck/ipcheck/blob/main/docs/{page}#{anchor}")
 }

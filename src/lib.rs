@@ -4,16 +4,27 @@
 //! resolved model) → [`check`] (semantic errors) → [`decide`] (decisions)
 //! → [`report`] (output formats).
 
+// pest without `std` (no per-call stack probe; nesting is bounded before
+// parsing) generates code that names `alloc`.
+extern crate alloc;
+
 pub mod actions;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod dates;
 pub mod decide;
 pub mod diagnostic;
+pub mod docs;
+pub mod fmt;
 pub mod lint;
+pub mod lsp;
 pub mod names;
+pub mod partition;
 pub mod policy;
+pub mod proposal;
 pub mod report;
 pub mod source;
 pub mod span;
 pub mod syntax;
+pub mod write;

@@ -4,10 +4,11 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 
-use ipcheck::cli;
+use ipcheck::cli::{self, ReportOptions};
 use ipcheck::report::human::Style;
+use ipcheck::report::{FailOn, Format};
 
 /// Checks intellectual-property clauses written in IPL.
 #[derive(Parser)]
@@ -15,7 +16,7 @@ use ipcheck::report::human::Style;
 struct Args {
     #[command(subcommand)]
     command: Command,
-    /// When to colour human output.
+    /// When to colour human output (`auto` honours `NO_COLOR`).
     #[arg(long, global = true, value_enum, default_value = "auto")]
     color: ColorChoice,
 }
@@ -28,20 +29,47 @@ enum ColorChoice {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum Format {
+enum FormatArg {
     Human,
     Json,
+    Sarif,
+    Github,
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOnArg {
+    Error,
+    Warning,
+}
+
+/// The reporting options every command takes.
+#[derive(ClapArgs)]
+struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: FormatArg,
+    /// The least severity that makes the exit code 1 [default: the
+    /// configuration's `fail_on`, else error].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOnArg>,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Finds errors in policies: syntax, names and semantic checks.
+    /// Finds errors in policies: syntax, names, semantic checks and lints.
     Lint {
         /// Policy files or directories (each directory of `.ipl` files is one policy).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        /// The date date-relative lints compare against [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<jiff::civil::Date>,
+        #[command(flatten)]
+        report: ReportArgs,
     },
     /// Decides proposed actions against a policy.
     Eval {
@@ -54,23 +82,54 @@ enum Command {
         /// A file of actions: a JSON array, NDJSON (streamed) or TOML `[[action]]` tables.
         #[arg(long = "actions", value_name = "FILE")]
         actions_file: Option<PathBuf>,
-        #[arg(long, value_enum, default_value = "human")]
-        format: Format,
         /// Show every clause consulted.
         #[arg(long)]
         explain: bool,
-        /// Count `conditional` as denied in the exit code.
+        /// Count `conditional` as denied in the exit code (`--fail-on warning`).
         #[arg(long)]
         strict: bool,
+        #[command(flatten)]
+        report: ReportArgs,
     },
     /// Runs the scenarios of policies.
     Test {
         /// Policy files or directories.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        #[command(flatten)]
+        report: ReportArgs,
     },
+    /// Checks a repository before merging: every policy's diagnostics and
+    /// lints, its scenarios, and the decisions on its proposals.
+    Check {
+        /// A directory of the repository; `ipcheck.toml` is searched upward from it.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The date date-relative checks compare against [default: the
+        /// configuration's `today`, else today].
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<jiff::civil::Date>,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+    /// Rewrites policy files in the canonical layout (docs/formatting.md).
+    Fmt {
+        /// Files, or directories (every `.ipl` file below them); `-` reads standard input.
+        paths: Vec<PathBuf>,
+        /// Writes nothing: prints a diff of what would change, exits 1 if a file needs formatting.
+        #[arg(long)]
+        check: bool,
+        /// Formats standard input to standard output.
+        #[arg(long)]
+        stdin: bool,
+    },
+    /// Prints the documentation of a diagnostic code.
+    Explain {
+        /// A code such as `ipl::names::unknown_party`.
+        code: String,
+    },
+    /// Runs the language server for editors, on standard input and output.
+    Lsp,
 }
 
 fn main() -> ExitCode {
@@ -81,34 +140,79 @@ fn main() -> ExitCode {
             return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
         }
     };
-    let style = style(args.color);
-    let mut out = std::io::stdout().lock();
+    let color = args.color;
+    if let Command::Lsp = args.command {
+        // Before stdout is locked: the server writes to it from a thread.
+        return ExitCode::from(ipcheck::lsp::run());
+    }
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr();
     let outcome = match args.command {
-        Command::Lint { paths, format } => {
-            cli::lint(&paths, matches!(format, Format::Json), style, &mut out)
+        Command::Lint {
+            paths,
+            today,
+            report,
+        } => {
+            let options = report_options(&report, color);
+            cli::with_output(report.output.as_deref(), &mut stdout, |out| {
+                cli::lint(&paths, today, &options, out)
+            })
         }
         Command::Eval {
             policy,
             actions,
             actions_file,
-            format,
             explain,
             strict,
+            report,
         } => {
             let options = cli::EvalOptions {
                 actions,
                 actions_file,
-                json: matches!(format, Format::Json),
                 explain,
                 strict,
             };
-            cli::eval(&policy, &options, style, &mut out, &mut std::io::stderr())
+            let report_opts = report_options(&report, color);
+            cli::with_output(report.output.as_deref(), &mut stdout, |out| {
+                cli::eval(&policy, &options, &report_opts, out, &mut stderr)
+            })
         }
-        Command::Test { paths, format } => {
-            cli::test(&paths, matches!(format, Format::Json), style, &mut out)
+        Command::Test { paths, report } => {
+            let options = report_options(&report, color);
+            cli::with_output(report.output.as_deref(), &mut stdout, |out| {
+                cli::test(&paths, &options, out)
+            })
         }
+        Command::Check { dir, today, report } => {
+            let options = report_options(&report, color);
+            let check = cli::CheckOptions { today };
+            cli::with_output(report.output.as_deref(), &mut stdout, |out| {
+                cli::check(&dir, &check, &options, out)
+            })
+        }
+        Command::Explain { code } => cli::explain(&code, &mut stdout, &mut std::io::stderr()),
+        Command::Fmt {
+            paths,
+            check,
+            stdin,
+        } => {
+            let options = cli::FmtOptions {
+                paths,
+                check,
+                stdin,
+            };
+            let mut input = std::io::stdin().lock();
+            cli::fmt(
+                &options,
+                style(color, true),
+                &mut input,
+                &mut stdout,
+                &mut stderr,
+            )
+        }
+        Command::Lsp => Ok(cli::Outcome::Clean), // served above
     };
-    let _ = out.flush();
+    let _ = stdout.flush();
     match outcome {
         Ok(code) => ExitCode::from(code as u8),
         Err(cli::CliError::Output(err)) if err.kind() == std::io::ErrorKind::BrokenPipe => {
@@ -121,18 +225,50 @@ fn main() -> ExitCode {
     }
 }
 
-fn style(choice: ColorChoice) -> Style {
+fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
+    ipcheck::syntax::parse_date(text)
+        .filter(|_| text.len() == 10)
+        .ok_or_else(|| format!("`{text}` is not a date; write YYYY-MM-DD"))
+}
+
+fn report_options(report: &ReportArgs, color: ColorChoice) -> ReportOptions {
+    let format = match report.format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
+        FormatArg::Markdown => Format::Markdown,
+    };
+    ReportOptions {
+        format,
+        style: style(color, report.output.is_none()),
+        fail_on: report.fail_on.map(|f| match f {
+            FailOnArg::Error => FailOn::Error,
+            FailOnArg::Warning => FailOn::Warning,
+        }),
+        step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from),
+    }
+}
+
+/// Colour and width for human output: `--color`, `NO_COLOR`, whether
+/// standard output is a terminal, `COLUMNS`, the terminal's width.
+fn style(choice: ColorChoice, to_stdout: bool) -> Style {
+    let terminal = to_stdout && std::io::stdout().is_terminal();
     let color = match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     let width = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
+        .or_else(|| {
+            terminal
+                .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+                .flatten()
+        })
         .unwrap_or(100);
     Style { color, width }
 }

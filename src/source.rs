@@ -19,6 +19,9 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: Arc<str>,
     pub lines: LineIndex,
+    /// The 0-based line of the real file where `text` starts: non-zero for
+    /// one line of a streamed NDJSON file held on its own.
+    pub first_line: u32,
 }
 
 /// The files of one policy, in source order.
@@ -35,6 +38,18 @@ impl SourceMap {
         path: PathBuf,
         text: impl Into<Arc<str>>,
     ) -> FileId {
+        self.add_at_line(name, path, text, 0)
+    }
+
+    /// Adds text that starts at a 0-based line of its file (one line of a
+    /// streamed file), so that reports give the line in the whole file.
+    pub fn add_at_line(
+        &mut self,
+        name: impl Into<String>,
+        path: PathBuf,
+        text: impl Into<Arc<str>>,
+        first_line: u32,
+    ) -> FileId {
         let text = text.into();
         let id = FileId(self.files.len() as u32);
         self.files.push(SourceFile {
@@ -42,6 +57,7 @@ impl SourceMap {
             path,
             lines: LineIndex::new(&text),
             text,
+            first_line,
         });
         id
     }

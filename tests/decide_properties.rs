@@ -261,7 +261,7 @@ proptest! {
     #[test]
     fn adding_a_forbid_never_lifts_a_deny(clauses in clauses(), forbid in clause("forbid"), action in action()) {
         let text = format!("{BASE}{}", clauses.concat());
-        let policy = load(&[text.clone()]);
+        let policy = load(std::slice::from_ref(&text));
         prop_assume!(valid(&policy));
         let before = decide(&policy, &action.text(None));
         prop_assume!(before == Some(Decision::Deny));

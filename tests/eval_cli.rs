@@ -26,17 +26,37 @@ const RECYCLER: &str = "catl license sulfide_electrolyte to acme field recycling
 
 #[test]
 fn eval_reports_and_exits_by_decision() {
-    let permit = ipcheck(&["eval", "policies/ssb-consortium", "--action", &format!("{RECYCLER} notice bmw 60 days")]);
+    let permit = ipcheck(&[
+        "eval",
+        "policies/ssb-consortium",
+        "--action",
+        &format!("{RECYCLER} notice bmw 60 days"),
+    ]);
     assert_eq!(permit.status.code(), Some(0), "{}", stdout(&permit));
     assert!(stdout(&permit).starts_with("✓ permit by 8.2.3"));
 
-    let conditional = ipcheck(&["eval", "policies/ssb-consortium", "--action", &format!("{RECYCLER} notice bmw 30 days")]);
+    let conditional = ipcheck(&[
+        "eval",
+        "policies/ssb-consortium",
+        "--action",
+        &format!("{RECYCLER} notice bmw 30 days"),
+    ]);
     assert_eq!(conditional.status.code(), Some(0));
-    let strict =
-        ipcheck(&["eval", "policies/ssb-consortium", "--strict", "--action", &format!("{RECYCLER} notice bmw 30 days")]);
+    let strict = ipcheck(&[
+        "eval",
+        "policies/ssb-consortium",
+        "--strict",
+        "--action",
+        &format!("{RECYCLER} notice bmw 30 days"),
+    ]);
     assert_eq!(strict.status.code(), Some(1));
 
-    let deny = ipcheck(&["eval", "policies/ssb-consortium", "--action", "bmw exploit cathode_precursor on 2026-05-01"]);
+    let deny = ipcheck(&[
+        "eval",
+        "policies/ssb-consortium",
+        "--action",
+        "bmw exploit cathode_precursor on 2026-05-01",
+    ]);
     assert_eq!(deny.status.code(), Some(1));
     insta::assert_snapshot!("eval_deny_human", stdout(&deny));
 }
@@ -55,7 +75,12 @@ fn eval_conditional_human_report() {
 
 #[test]
 fn eval_unknown_names_exit_2_with_a_suggestion() {
-    let out = ipcheck(&["eval", "policies/ssb-consortium", "--action", "catll research sulfide_electrolyte on 2026-01-01"]);
+    let out = ipcheck(&[
+        "eval",
+        "policies/ssb-consortium",
+        "--action",
+        "catll research sulfide_electrolyte on 2026-01-01",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("did you mean `catl`?"), "{err}");
@@ -75,9 +100,19 @@ fn eval_json_is_one_object_per_line_in_input_order() {
         "--action",
         "umicore publish cell_model on 2026-10-01",
     ]);
-    let lines: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let summary: Vec<(String, serde_json::Value)> =
-        lines.iter().map(|v| (v["decision"].as_str().unwrap().to_string(), v["decided_by"].clone())).collect();
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let summary: Vec<(String, serde_json::Value)> = lines
+        .iter()
+        .map(|v| {
+            (
+                v["decision"].as_str().unwrap().to_string(),
+                v["decided_by"].clone(),
+            )
+        })
+        .collect();
     assert_eq!(
         summary,
         [
@@ -104,13 +139,27 @@ fn action_files_in_every_layout_decide_alike() {
     )
     .unwrap();
     for (file, count) in [(&ndjson, 2), (&json, 2), (&toml, 1)] {
-        let out = ipcheck(&["eval", "policies/ssb-consortium", "--format", "json", "--actions", file.to_str().unwrap()]);
+        let out = ipcheck(&[
+            "eval",
+            "policies/ssb-consortium",
+            "--format",
+            "json",
+            "--actions",
+            file.to_str().unwrap(),
+        ]);
         assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
         let decisions: Vec<String> = stdout(&out)
             .lines()
-            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["decided_by"].to_string())
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["decided_by"].to_string()
+            })
             .collect();
-        assert_eq!(decisions, vec!["\"8.2.3\"".to_string(); count], "{}", file.display());
+        assert_eq!(
+            decisions,
+            vec!["\"8.2.3\"".to_string(); count],
+            "{}",
+            file.display()
+        );
     }
 }
 
@@ -123,12 +172,32 @@ fn a_bad_line_in_ndjson_is_reported_in_place() {
         "{\"actor\":\"bmw\",\"verb\":\"research\",\"asset\":\"sulfide_electrolyte\",\"date\":\"2026-05-01\"}\n{\"actor\":\"bmw\"}\n",
     )
     .unwrap();
-    let out = ipcheck(&["eval", "policies/ssb-consortium", "--format", "json", "--actions", file.to_str().unwrap()]);
+    let out = ipcheck(&[
+        "eval",
+        "policies/ssb-consortium",
+        "--format",
+        "json",
+        "--actions",
+        file.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    let lines: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines[0]["decision"], "permit");
-    assert_eq!(lines[1]["error"][0]["code"], "ipl::names::bad_action_record");
-    assert_eq!(lines[1]["error"][0]["line"], 1);
+    assert_eq!(
+        lines[1]["error"][0]["code"],
+        "ipl::names::bad_action_record"
+    );
+    // The line in the file, though each line is read on its own.
+    assert_eq!(lines[1]["error"][0]["line"], 2);
+    assert!(
+        lines[1]["error"][0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("a.ndjson")
+    );
 }
 
 #[test]
@@ -158,6 +227,11 @@ fn a_failing_scenario_points_at_its_expectation() {
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(text.ends_with("23 passed, 1 failed\n"), "{text}");
-    let failure = text.lines().skip_while(|l| !l.starts_with("✗")).take(14).collect::<Vec<_>>().join("\n");
+    let failure = text
+        .lines()
+        .skip_while(|l| !l.starts_with("✗"))
+        .take(14)
+        .collect::<Vec<_>>()
+        .join("\n");
     insta::assert_snapshot!("test_failure", failure);
 }

@@ -14,8 +14,14 @@ fn lint_bytes(bytes: &[u8]) -> (i32, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("policy.ipl");
     std::fs::write(&path, bytes).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_ipcheck")).arg("lint").arg(&path).env("NO_COLOR", "1").output().unwrap();
-    let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    let output = Command::new(env!("CARGO_BIN_EXE_ipcheck"))
+        .arg("lint")
+        .arg(&path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
     (output.status.code().unwrap_or(-1), text)
 }
 
@@ -23,7 +29,11 @@ fn lint_bytes(bytes: &[u8]) -> (i32, String) {
 fn codes(text: &str) -> Vec<&'static str> {
     let mut sources = SourceMap::default();
     sources.add("t.ipl", "t.ipl".into(), text);
-    analyze(sources).diagnostics.iter().map(|d| d.code).collect()
+    analyze(sources)
+        .diagnostics
+        .iter()
+        .map(|d| d.code)
+        .collect()
 }
 
 #[test]
@@ -32,7 +42,10 @@ fn invalid_utf8_names_the_byte_offset() {
     bytes.extend_from_slice(&[0xff, 0xfe]);
     let (code, text) = lint_bytes(&bytes);
     assert_eq!(code, 1, "{text}");
-    assert!(text.contains("ipl::syntax::invalid_utf8") && text.contains("offset 12"), "{text}");
+    assert!(
+        text.contains("ipl::syntax::invalid_utf8") && text.contains("offset 12"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -52,19 +65,32 @@ fn empty_file_is_an_error_not_a_crash() {
 #[test]
 fn a_five_megabyte_identifier() {
     let name = "a".repeat(5 * 1024 * 1024);
-    let found = codes(&format!("party {name} \"A\"\nclause 1 {{ permit use by {name}x }}\n"));
+    let found = codes(&format!(
+        "party {name} \"A\"\nclause 1 {{ permit use by {name}x }}\n"
+    ));
     assert!(found.contains(&"ipl::names::unknown_party"), "{found:?}");
 }
 
 #[test]
 fn deep_nesting_is_refused_with_a_clear_error() {
-    let parens = format!("clause 1 {{ permit use when {}exclusive{} }}\n", "(".repeat(200_000), ")".repeat(200_000));
+    let parens = format!(
+        "clause 1 {{ permit use when {}exclusive{} }}\n",
+        "(".repeat(200_000),
+        ")".repeat(200_000)
+    );
     let (code, text) = lint_bytes(parens.as_bytes());
     assert_eq!(code, 1);
     assert!(text.contains("nesting too deep"), "{text}");
-    let nots = format!("clause 1 {{ permit use when {}exclusive }}\n", "not ".repeat(200_000));
+    let nots = format!(
+        "clause 1 {{ permit use when {}exclusive }}\n",
+        "not ".repeat(200_000)
+    );
     assert!(codes(&nots).contains(&"ipl::syntax::too_deep"));
-    let braces = format!("fields {{ {}a{} }}\n", "a { ".repeat(200_000), " }".repeat(200_000));
+    let braces = format!(
+        "fields {{ {}a{} }}\n",
+        "a { ".repeat(200_000),
+        " }".repeat(200_000)
+    );
     assert!(codes(&braces).contains(&"ipl::syntax::too_deep"));
 }
 
@@ -72,10 +98,15 @@ fn deep_nesting_is_refused_with_a_clear_error() {
 fn a_large_policy_lints() {
     let mut text = String::from(EXAMPLE);
     for i in 0..20_000 {
-        text.push_str(&format!("clause x{i} {{ permit research of cell_model by members }}\n"));
+        text.push_str(&format!(
+            "clause x{i} {{ permit research of cell_model by members }}\n"
+        ));
     }
     let found = codes(&text);
-    assert!(!found.iter().any(|c| c.starts_with("ipl::syntax")), "{found:?}");
+    assert!(
+        !found.iter().any(|c| c.starts_with("ipl::syntax")),
+        "{found:?}"
+    );
 }
 
 proptest! {

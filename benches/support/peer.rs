@@ -37,9 +37,13 @@ pub fn generate(n: usize, m: usize) -> (String, Vec<String>) {
     lines.extend((0..parties).map(|i| format!("party p{i} \"Party {i}\"")));
     lines.push(format!("fields {{ {} }}", FIELDS.join(", ")));
     lines.push(format!("territories {{ {} }}", TERR.join(", ")));
-    lines.extend(
-        (0..assets).map(|a| format!("asset a{a} {{ class foreground owner p{} tags pf{} }}", a % parties, a % 50)),
-    );
+    lines.extend((0..assets).map(|a| {
+        format!(
+            "asset a{a} {{ class foreground owner p{} tags pf{} }}",
+            a % parties,
+            a % 50
+        )
+    }));
     for i in 0..n {
         let p = r.below(parties);
         let a = r.below(assets);

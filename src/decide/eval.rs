@@ -311,7 +311,7 @@ impl<'a> Ctx<'a> {
         match cond {
             Cond::And(parts) => Tri::all(parts.iter().map(|p| self.cond(p))),
             Cond::Or(parts) => Tri::any(parts.iter().map(|p| self.cond(p))),
-            Cond::Not(inner) => self.cond(inner).not(),
+            Cond::Not(inner) => !self.cond(inner),
             Cond::Bool(b) => (*b).into(),
             Cond::Exclusive => Tri::from_option(a.exclusive),
             Cond::Sublicensable => Tri::from_option(a.sublicensable),

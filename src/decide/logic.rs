@@ -10,15 +10,19 @@ pub enum Tri {
     True,
 }
 
-impl Tri {
-    pub fn not(self) -> Tri {
+impl std::ops::Not for Tri {
+    type Output = Tri;
+
+    fn not(self) -> Tri {
         match self {
             Tri::True => Tri::False,
             Tri::False => Tri::True,
             Tri::Unknown => Tri::Unknown,
         }
     }
+}
 
+impl Tri {
     /// Kleene conjunction: the minimum with False < Unknown < True.
     pub fn and(self, other: Tri) -> Tri {
         self.min(other)
@@ -90,9 +94,9 @@ mod tests {
         let all = [False, Unknown, True];
         for a in all {
             for b in all {
-                assert_eq!(a.and(b).not(), a.not().or(b.not()), "de Morgan {a:?} {b:?}");
+                assert_eq!(!a.and(b), (!a).or(!b), "de Morgan {a:?} {b:?}");
             }
-            assert_eq!(a.not().not(), a);
+            assert_eq!(!!a, a);
         }
         assert_eq!(Unknown.and(False), False);
         assert_eq!(Unknown.or(True), True);

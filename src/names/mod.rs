@@ -50,13 +50,16 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     // One typo per three characters; very short names get no guess.
+    // Edit distance is quadratic: a name longer than any sensible
+    // identifier gets no guess rather than a hang.
     let length = wanted.chars().count();
-    if length < 3 {
+    if !(3..=64).contains(&length) {
         return None;
     }
     let limit = length / 3;
     candidates
         .into_iter()
+        .filter(|c| c.len().abs_diff(wanted.len()) <= limit)
         .map(|c| (strsim::damerau_levenshtein(wanted, c), c))
         .filter(|(d, c)| *d <= limit && *c != wanted)
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
@@ -351,27 +354,27 @@ impl Resolver {
         for &(file, ast) in files {
             for item in &ast.items {
                 match &item.kind {
-                    ItemKind::Asset(a) => {
-                        if self.model.asset_ids.get(&a.id.name) == Some(&AssetId(asset_index)) {
-                            self.asset(AssetId(asset_index), a, file);
-                            asset_index += 1;
-                        }
+                    // Duplicates were reported when declared; only the first
+                    // declaration of each name is defined.
+                    ItemKind::Asset(a)
+                        if self.model.asset_ids.get(&a.id.name) == Some(&AssetId(asset_index)) =>
+                    {
+                        self.asset(AssetId(asset_index), a, file);
+                        asset_index += 1;
                     }
-                    ItemKind::Grant(g) => {
+                    ItemKind::Grant(g)
                         if self.model.labels.get(&g.label.name)
-                            == Some(&LabelRef::Grant(GrantId(grant_index)))
-                        {
-                            self.grant(GrantId(grant_index), g, file);
-                            grant_index += 1;
-                        }
+                            == Some(&LabelRef::Grant(GrantId(grant_index))) =>
+                    {
+                        self.grant(GrantId(grant_index), g, file);
+                        grant_index += 1;
                     }
-                    ItemKind::Clause(c) => {
+                    ItemKind::Clause(c)
                         if self.model.labels.get(&c.label.name)
-                            == Some(&LabelRef::Clause(ClauseId(clause_index)))
-                        {
-                            self.clause(ClauseId(clause_index), c, file);
-                            clause_index += 1;
-                        }
+                            == Some(&LabelRef::Clause(ClauseId(clause_index))) =>
+                    {
+                        self.clause(ClauseId(clause_index), c, file);
+                        clause_index += 1;
                     }
                     ItemKind::Scenario(s) => self.scenario(s, file, item.span),
                     _ => {}

@@ -57,8 +57,9 @@ pub fn render(
     out
 }
 
-/// The reasons as plain lines, for when there is no source to point into.
-fn text_reasons(record: &DecisionRecord) -> Vec<String> {
+/// The reasons as plain lines, for when there is no source to point into
+/// (and for the help of findings).
+pub fn text_reasons(record: &DecisionRecord) -> Vec<String> {
     let mut lines = Vec::new();
     lines.extend(
         record
@@ -88,7 +89,7 @@ fn text_reasons(record: &DecisionRecord) -> Vec<String> {
         record
             .near_misses
             .iter()
-            .map(|m| format!("near miss: clause {} fails only on `{}`", m.label, m.line)),
+            .map(|m| format!("near miss: clause {} fails only on: {}", m.label, m.line)),
     );
     lines
 }
@@ -173,7 +174,7 @@ fn notes(record: &DecisionRecord, action_location: Option<Location>) -> Vec<Diag
     reasons.extend(record.near_misses.iter().map(|m| {
         (
             m.location,
-            format!("near miss: clause {} fails only on `{}`", m.label, m.line),
+            format!("near miss: clause {} fails only on: {}", m.label, m.line),
         )
     }));
     let inside = |l: &Location| {

@@ -2,10 +2,15 @@
 //! (every label, across lines and files), graphical, with or without colour.
 
 use std::fmt;
+use std::io::{self, Write};
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
+use super::{Command, DecisionEntry, EmitOptions, Emitter, ScenarioResult, Summary, count};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceMap;
 use crate::span::Location;
@@ -55,6 +60,10 @@ pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, style: Style) -> St
         .join("\n")
 }
 
+/// How many lines apart two places of one file may be and still share a
+/// snippet.
+const NEAR_LINES: usize = 12;
+
 /// A diagnostic as miette sees it: the labels in its file, and the places
 /// in other files as related reports with their own source.
 struct View {
@@ -62,7 +71,7 @@ struct View {
     code: Option<String>,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<FileSource>,
     labels: Vec<LabeledSpan>,
     related: Vec<View>,
 }
@@ -75,8 +84,23 @@ impl View {
             diag.location.span,
         )];
         let mut related = Vec::new();
+        // miette draws every label of a file in one snippet, with all the
+        // lines between them; a place far from the primary one gets a
+        // snippet of its own instead.
+        let lines_of = |location: Location| {
+            sources.get(location.file).map(|f| {
+                (f.lines.line_of(location.span.start as usize), f.lines.line_of(location.span.end as usize))
+            })
+        };
+        let primary_lines = lines_of(diag.location);
+        let near = |location: Location| match (primary_lines, lines_of(location)) {
+            (Some((first, last)), Some((start, end))) => {
+                start + NEAR_LINES >= first && end <= last + NEAR_LINES
+            }
+            _ => false,
+        };
         for r in &diag.related {
-            if r.location.file == file {
+            if r.location.file == file && near(r.location) {
                 labels.push(LabeledSpan::new_with_span(
                     Some(r.message.clone()),
                     r.location.span,
@@ -118,10 +142,148 @@ impl View {
     }
 }
 
-fn source_of(sources: &SourceMap, file: crate::span::FileId) -> Option<NamedSource<Arc<str>>> {
-    sources
-        .get(file)
-        .map(|f| NamedSource::new(f.name.clone(), f.text.clone()))
+fn source_of(sources: &SourceMap, file: crate::span::FileId) -> Option<FileSource> {
+    sources.get(file).map(|f| FileSource {
+        name: f.name.clone(),
+        text: f.text.clone(),
+        first_line: f.first_line as usize,
+    })
+}
+
+/// A file's text for miette, numbered from the line it starts at in its
+/// file (one line of a streamed NDJSON file shows its real line number).
+#[derive(Debug, Clone)]
+struct FileSource {
+    name: String,
+    text: Arc<str>,
+    first_line: usize,
+}
+
+impl SourceCode for FileSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// The human emitter: miette snippets, one line per passing scenario
+/// (`test`) or permitted proposal (`check`), and a closing count.
+pub struct HumanEmitter<'w> {
+    options: EmitOptions,
+    out: &'w mut dyn Write,
+}
+
+impl<'w> HumanEmitter<'w> {
+    pub fn new(options: EmitOptions, out: &'w mut dyn Write) -> HumanEmitter<'w> {
+        HumanEmitter { options, out }
+    }
+}
+
+impl Emitter for HumanEmitter<'_> {
+    fn policy(&mut self, name: &str, sources: &SourceMap) -> io::Result<()> {
+        if self.options.command != Command::Check {
+            return Ok(());
+        }
+        let files = sources.files.len();
+        let plural = if files == 1 { "" } else { "s" };
+        writeln!(self.out, "● {name} ({files} file{plural})")
+    }
+
+    fn diagnostic(&mut self, diag: &Diagnostic, sources: &SourceMap) -> io::Result<()> {
+        writeln!(self.out, "{}", render(diag, sources, self.options.style))
+    }
+
+    fn scenario(&mut self, result: &ScenarioResult, sources: &SourceMap) -> io::Result<()> {
+        match &result.failure {
+            None if self.options.command == Command::Test => writeln!(
+                self.out,
+                "✓ {} ({})",
+                result.title,
+                super::decision::verdict(result.record)
+            ),
+            None => Ok(()),
+            Some(failure) => writeln!(
+                self.out,
+                "✗ {}\n{}",
+                result.title,
+                render(failure, sources, self.options.style)
+            ),
+        }
+    }
+
+    fn decision(&mut self, entry: &DecisionEntry, sources: &SourceMap) -> io::Result<()> {
+        if self.options.command == Command::Eval {
+            let text = super::decision::render(
+                entry.record,
+                &entry.action,
+                entry.location,
+                sources,
+                self.options.style,
+                self.options.explain,
+            );
+            return writeln!(self.out, "{text}");
+        }
+        match &entry.finding {
+            Some(finding) => writeln!(self.out, "{}", render(finding, sources, self.options.style)),
+            None => writeln!(
+                self.out,
+                "✓ {}{}: {}: {}",
+                super::decision::verdict(entry.record),
+                if entry.expect.is_some() {
+                    " (as expected)"
+                } else {
+                    ""
+                },
+                entry.origin,
+                entry.action
+            ),
+        }
+    }
+
+    fn finish(&mut self, s: &Summary) -> io::Result<()> {
+        match self.options.command {
+            Command::Lint => writeln!(
+                self.out,
+                "{}, {} in {}",
+                count(s.errors, "error", "errors"),
+                count(s.warnings, "warning", "warnings"),
+                count(s.files, "file", "files")
+            ),
+            Command::Test => writeln!(
+                self.out,
+                "{} passed, {} failed",
+                s.scenarios_passed, s.scenarios_failed
+            ),
+            Command::Eval => Ok(()),
+            Command::Check => writeln!(
+                self.out,
+                "checked {}, {}: {}, {}; scenarios: {} passed, {} failed; proposed actions: {} permit, {} conditional, {} deny",
+                count(s.policies, "policy", "policies"),
+                count(s.files, "file", "files"),
+                count(s.errors, "error", "errors"),
+                count(s.warnings, "warning", "warnings"),
+                s.scenarios_passed,
+                s.scenarios_failed,
+                s.permit,
+                s.conditional,
+                s.deny
+            ),
+        }
+    }
 }
 
 impl fmt::Debug for View {
@@ -156,9 +318,7 @@ impl miette::Diagnostic for View {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.source.is_none() {
-            return None;
-        }
+        self.source.as_ref()?;
         Some(Box::new(self.labels.iter().cloned()))
     }
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {

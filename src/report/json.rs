@@ -2,6 +2,8 @@
 //! ranges, code, severity, message, help and related places. Schema
 //! version 1, documented in docs/cli.md.
 
+use std::io::{self, Write};
+
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
@@ -39,9 +41,9 @@ impl Region {
             .char_position(&file.text, location.span.end as usize);
         Region {
             file: file.name.clone(),
-            line: start.line + 1,
+            line: file.first_line + start.line + 1,
             column: start.col + 1,
-            end_line: end.line + 1,
+            end_line: file.first_line + end.line + 1,
             end_column: end.col + 1,
         }
     }
@@ -84,5 +86,205 @@ impl DiagnosticRecord {
                 })
                 .collect(),
         }
+    }
+}
+
+/// The JSON emitter (schema in docs/cli.md): one document, whose decisions
+/// are written as they come; the diagnostics and scenarios follow them,
+/// then the summary. `eval` writes JSON Lines instead, one object per
+/// action in input order, so that a batch of actions streams through.
+pub struct JsonEmitter<'w> {
+    command: super::Command,
+    out: &'w mut dyn Write,
+    decisions_open: bool,
+    /// The policy being reported (under `check`), named in its decisions
+    /// and scenarios.
+    policy: Option<String>,
+    diagnostics: Vec<DiagnosticRecord>,
+    scenarios: Vec<serde_json::Value>,
+}
+
+impl<'w> JsonEmitter<'w> {
+    pub fn new(command: super::Command, out: &'w mut dyn Write) -> JsonEmitter<'w> {
+        JsonEmitter {
+            command,
+            out,
+            decisions_open: false,
+            policy: None,
+            diagnostics: Vec::new(),
+            scenarios: Vec::new(),
+        }
+    }
+
+    /// The document's head and the opening of `decisions`, once.
+    fn open(&mut self) -> io::Result<bool> {
+        if self.decisions_open {
+            return Ok(false);
+        }
+        self.decisions_open = true;
+        write!(
+            self.out,
+            "{{\n  \"version\": {SCHEMA_VERSION},\n  \"tool\": {{ \"name\": \"ipcheck\", \"version\": \"{}\" }},\n  \"command\": \"{}\",\n  \"decisions\": [",
+            env!("CARGO_PKG_VERSION"),
+            self.command.as_str()
+        )?;
+        Ok(true)
+    }
+}
+
+/// Pretty JSON indented to sit at `indent` spaces inside the document.
+fn indented(value: &impl Serialize, indent: usize) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
+    text.replace('\n', &format!("\n{}", " ".repeat(indent)))
+}
+
+/// A decision as a JSON object: the decision record, the action and its
+/// place, and every location as a region.
+pub fn decision_value(entry: &super::DecisionEntry, sources: &SourceMap) -> serde_json::Value {
+    let mut value = serde_json::to_value(entry.record).unwrap_or_default();
+    let Some(map) = value.as_object_mut() else {
+        return value;
+    };
+    let region = |l: Location| serde_json::to_value(Region::of(l, sources)).unwrap_or_default();
+    for (key, duties) in [
+        ("open_preconditions", &entry.record.open_preconditions),
+        (
+            "violated_preconditions",
+            &entry.record.violated_preconditions,
+        ),
+        ("obligations", &entry.record.obligations),
+    ] {
+        if let Some(items) = map.get_mut(key).and_then(|v| v.as_array_mut()) {
+            for (item, duty) in items.iter_mut().zip(duties) {
+                if let Some(obj) = item.as_object_mut() {
+                    obj.insert("location".into(), region(duty.location));
+                }
+            }
+        }
+    }
+    map.insert(
+        "decided_by_location".into(),
+        entry
+            .record
+            .decided_by_location
+            .map_or(serde_json::Value::Null, region),
+    );
+    map.insert("origin".into(), entry.origin.clone().into());
+    map.insert("action".into(), entry.action.clone().into());
+    map.insert(
+        "location".into(),
+        entry.location.map_or(serde_json::Value::Null, region),
+    );
+    map.insert(
+        "expect".into(),
+        entry
+            .expect
+            .map_or(serde_json::Value::Null, |d| d.as_str().into()),
+    );
+    value
+}
+
+impl JsonEmitter<'_> {
+    /// `eval`: one line per action.
+    fn lines(&self) -> bool {
+        self.command == super::Command::Eval
+    }
+
+    fn error_line(&mut self, diags: &[Diagnostic], sources: &SourceMap) -> io::Result<()> {
+        let records: Vec<DiagnosticRecord> = diags
+            .iter()
+            .map(|d| DiagnosticRecord::of(d, sources))
+            .collect();
+        writeln!(self.out, "{}", serde_json::json!({ "error": records }))
+    }
+}
+
+impl super::Emitter for JsonEmitter<'_> {
+    fn policy(&mut self, name: &str, _sources: &SourceMap) -> io::Result<()> {
+        self.policy = Some(name.to_string());
+        Ok(())
+    }
+
+    fn diagnostic(&mut self, diag: &Diagnostic, sources: &SourceMap) -> io::Result<()> {
+        if self.lines() {
+            return self.error_line(std::slice::from_ref(diag), sources);
+        }
+        self.diagnostics.push(DiagnosticRecord::of(diag, sources));
+        Ok(())
+    }
+
+    fn invalid_action(&mut self, diags: &[Diagnostic], sources: &SourceMap) -> io::Result<()> {
+        if self.lines() {
+            return self.error_line(diags, sources);
+        }
+        diags.iter().try_for_each(|d| self.diagnostic(d, sources))
+    }
+
+    fn scenario(&mut self, result: &super::ScenarioResult, sources: &SourceMap) -> io::Result<()> {
+        let region = Region::of(result.location, sources);
+        self.scenarios.push(serde_json::json!({
+            "policy": self.policy,
+            "title": result.title,
+            "file": region.file,
+            "line": region.line,
+            "column": region.column,
+            "end_line": region.end_line,
+            "end_column": region.end_column,
+            "passed": result.passed(),
+            "expected": result.expect.as_str(),
+            "expected_by": result.expect_by,
+            "decision": result.record.decision.as_str(),
+            "decided_by": result.record.decided_by,
+        }));
+        if let Some(failure) = &result.failure {
+            self.diagnostics
+                .push(DiagnosticRecord::of(failure, sources));
+        }
+        Ok(())
+    }
+
+    fn decision(&mut self, entry: &super::DecisionEntry, sources: &SourceMap) -> io::Result<()> {
+        if self.lines() {
+            let value = decision_value(entry, sources);
+            return writeln!(self.out, "{value}");
+        }
+        let first = self.open()?;
+        let mut value = decision_value(entry, sources);
+        if let (Some(map), Some(policy)) = (value.as_object_mut(), &self.policy) {
+            map.insert("policy".into(), policy.clone().into());
+        }
+        write!(
+            self.out,
+            "{}\n    {}",
+            if first { "" } else { "," },
+            indented(&value, 4)
+        )?;
+        if let Some(finding) = &entry.finding {
+            self.diagnostics
+                .push(DiagnosticRecord::of(finding, sources));
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &super::Summary) -> io::Result<()> {
+        if self.lines() {
+            return Ok(());
+        }
+        let empty = self.open()?;
+        let close = if empty { "]" } else { "\n  ]" };
+        let mut summary_value = serde_json::to_value(summary).unwrap_or_default();
+        if let Some(map) = summary_value.as_object_mut() {
+            map.insert(
+                "exit_code".into(),
+                summary.outcome.map_or(2, |o| o as u8).into(),
+            );
+        }
+        writeln!(
+            self.out,
+            "{close},\n  \"diagnostics\": {},\n  \"scenarios\": {},\n  \"summary\": {}\n}}",
+            indented(&self.diagnostics, 2),
+            indented(&self.scenarios, 2),
+            indented(&summary_value, 2)
+        )
     }
 }

@@ -1,5 +1,339 @@
-//! Reports: one emitter per output format.
+//! Reports: one emitter per output format, fed the same events by every
+//! command (diagnostics, scenario results, decisions), and a [`Reporter`]
+//! that counts what it forwards into the exit code.
 
 pub mod decision;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::decide::DecisionRecord;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceMap;
+use crate::span::Location;
+use crate::syntax::ast::Decision;
+
+/// The output formats of `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Markdown,
+}
+
+/// The command a report is for: it decides headings and what is listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Command {
+    Lint,
+    Test,
+    Eval,
+    Check,
+}
+
+impl Command {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Command::Lint => "lint",
+            Command::Test => "test",
+            Command::Eval => "eval",
+            Command::Check => "check",
+        }
+    }
+}
+
+/// The least severity that makes the exit code 1 (`--fail-on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FailOn {
+    #[default]
+    Error,
+    Warning,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+        }
+    }
+}
+
+/// The exit-code contract, the same for every command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[repr(u8)]
+pub enum Outcome {
+    /// Nothing at or above the fail level.
+    Clean = 0,
+    /// Findings at or above the fail level: errors, failed scenarios,
+    /// denied actions (and warnings with `--fail-on warning`).
+    Findings = 1,
+    /// The command could not run: bad arguments or configuration,
+    /// unreadable input.
+    CouldNotRun = 2,
+}
+
+/// One scenario run.
+#[derive(Debug)]
+pub struct ScenarioResult<'a> {
+    pub title: &'a str,
+    pub location: Location,
+    pub expect: Decision,
+    pub expect_by: Option<&'a str>,
+    pub record: &'a DecisionRecord,
+    /// The `ipl::test::scenario_failed` error when the decision differs.
+    pub failure: Option<Diagnostic>,
+}
+
+impl ScenarioResult<'_> {
+    pub fn passed(&self) -> bool {
+        self.failure.is_none()
+    }
+
+    /// `permit by 8.2.3`, `deny`.
+    pub fn expected(&self) -> String {
+        match self.expect_by {
+            Some(by) => format!("{} by {by}", self.expect.as_str()),
+            None => self.expect.as_str().to_string(),
+        }
+    }
+}
+
+/// One decided action: from `eval`, or from a proposal under `check`.
+#[derive(Debug)]
+pub struct DecisionEntry<'a> {
+    /// Where the action was proposed: the proposal's title, or the
+    /// action's source name for `eval`.
+    pub origin: String,
+    /// The action, one line, as written or rebuilt from its record.
+    pub action: String,
+    /// The action's place (an `[[action]]` table, a line of a file).
+    pub location: Option<Location>,
+    pub record: &'a DecisionRecord,
+    /// The decision the proposal's author expects, if stated.
+    pub expect: Option<Decision>,
+    /// The finding it gives rise to: a deny, a conditional, an unmet
+    /// expectation. `None` for a permit as expected.
+    pub finding: Option<Diagnostic>,
+}
+
+/// What a run found, for the closing line and the exit code.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub files: usize,
+    pub policies: usize,
+    pub scenarios_passed: usize,
+    pub scenarios_failed: usize,
+    pub permit: usize,
+    pub conditional: usize,
+    pub deny: usize,
+    /// Set when part of the run could not be done.
+    pub could_not_run: bool,
+    pub fail_on: &'static str,
+    pub outcome: Option<Outcome>,
+}
+
+impl Summary {
+    pub fn decisions(&self) -> usize {
+        self.permit + self.conditional + self.deny
+    }
+}
+
+/// Receives a report event by event. Emitters that can stream write as
+/// they go; the others (SARIF, Markdown) keep what they need until
+/// [`Emitter::finish`].
+pub trait Emitter {
+    /// A policy starts (under `check`): its name and files.
+    fn policy(&mut self, _name: &str, _sources: &SourceMap) -> io::Result<()> {
+        Ok(())
+    }
+    /// A finding of the front end, a lint, or the configuration.
+    fn diagnostic(&mut self, diag: &Diagnostic, sources: &SourceMap) -> io::Result<()>;
+    fn scenario(&mut self, result: &ScenarioResult, sources: &SourceMap) -> io::Result<()>;
+    fn decision(&mut self, entry: &DecisionEntry, sources: &SourceMap) -> io::Result<()>;
+    /// An action that cannot be decided (`eval`): its diagnostics.
+    fn invalid_action(&mut self, diags: &[Diagnostic], sources: &SourceMap) -> io::Result<()> {
+        diags.iter().try_for_each(|d| self.diagnostic(d, sources))
+    }
+    /// The end of the report.
+    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+}
+
+/// What the emitters need to know beyond the events.
+#[derive(Debug, Clone)]
+pub struct EmitOptions {
+    pub command: Command,
+    pub style: human::Style,
+    /// `eval --explain`: every clause consulted.
+    pub explain: bool,
+    /// Where `github` appends its Markdown job summary.
+    pub step_summary: Option<std::path::PathBuf>,
+}
+
+/// The emitter for a format, writing to `out`.
+pub fn emitter<'w>(
+    format: Format,
+    options: EmitOptions,
+    out: &'w mut dyn Write,
+) -> Box<dyn Emitter + 'w> {
+    match format {
+        Format::Human => Box::new(human::HumanEmitter::new(options, out)),
+        Format::Json => Box::new(json::JsonEmitter::new(options.command, out)),
+        Format::Sarif => Box::new(sarif::SarifEmitter::new(options.command, out)),
+        Format::Github => Box::new(github::GithubEmitter::new(
+            options.command,
+            out,
+            options.step_summary,
+        )),
+        Format::Markdown => Box::new(markdown::MarkdownEmitter::new(options.command, out)),
+    }
+}
+
+/// Forwards events to an emitter and counts them into the exit code.
+pub struct Reporter<'w> {
+    emitter: Box<dyn Emitter + 'w>,
+    summary: Summary,
+    fail_on: FailOn,
+    failing: bool,
+}
+
+impl<'w> Reporter<'w> {
+    pub fn new(emitter: Box<dyn Emitter + 'w>, fail_on: FailOn) -> Reporter<'w> {
+        Reporter {
+            emitter,
+            summary: Summary {
+                fail_on: match fail_on {
+                    FailOn::Error => "error",
+                    FailOn::Warning => "warning",
+                },
+                ..Summary::default()
+            },
+            fail_on,
+            failing: false,
+        }
+    }
+
+    fn count(&mut self, diag: &Diagnostic) {
+        match diag.severity {
+            Severity::Error => self.summary.errors += 1,
+            Severity::Warning => self.summary.warnings += 1,
+            Severity::Info => {}
+        }
+        self.failing |= diag.severity >= self.fail_on.threshold();
+    }
+
+    pub fn policy(&mut self, name: &str, sources: &SourceMap) -> io::Result<()> {
+        self.summary.policies += 1;
+        self.summary.files += sources.files.len();
+        self.emitter.policy(name, sources)
+    }
+
+    pub fn diagnostic(&mut self, diag: &Diagnostic, sources: &SourceMap) -> io::Result<()> {
+        self.count(diag);
+        self.emitter.diagnostic(diag, sources)
+    }
+
+    pub fn scenario(&mut self, result: &ScenarioResult, sources: &SourceMap) -> io::Result<()> {
+        match &result.failure {
+            Some(failure) => {
+                self.summary.scenarios_failed += 1;
+                self.count(failure);
+            }
+            None => self.summary.scenarios_passed += 1,
+        }
+        self.emitter.scenario(result, sources)
+    }
+
+    pub fn decision(&mut self, entry: &DecisionEntry, sources: &SourceMap) -> io::Result<()> {
+        match entry.record.decision {
+            Decision::Permit => self.summary.permit += 1,
+            Decision::Conditional => self.summary.conditional += 1,
+            Decision::Deny => self.summary.deny += 1,
+        }
+        if let Some(finding) = &entry.finding {
+            self.count(finding);
+        }
+        self.emitter.decision(entry, sources)
+    }
+
+    /// An action that cannot be decided: the run is incomplete (exit 2).
+    pub fn invalid_action(&mut self, diags: &[Diagnostic], sources: &SourceMap) -> io::Result<()> {
+        diags.iter().for_each(|d| self.count(d));
+        self.summary.could_not_run = true;
+        self.emitter.invalid_action(diags, sources)
+    }
+
+    /// Part of the run could not be done (exit 2), whatever else is found.
+    pub fn could_not_run(&mut self) {
+        self.summary.could_not_run = true;
+    }
+
+    /// Counts files read outside any policy (a configuration file).
+    pub fn add_files(&mut self, files: usize) {
+        self.summary.files += files;
+    }
+
+    /// Ends the report and gives the exit code.
+    pub fn finish(mut self) -> io::Result<Outcome> {
+        let outcome = if self.summary.could_not_run {
+            Outcome::CouldNotRun
+        } else if self.failing {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        };
+        self.summary.outcome = Some(outcome);
+        self.emitter.finish(&self.summary)?;
+        Ok(outcome)
+    }
+}
+
+/// `1 policy`, `2 policies`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The text of the whole lines a location covers, as in the file (without
+/// the last line break): the snippet of a SARIF region, and what its
+/// fingerprint hashes.
+pub fn flagged_text(location: Location, sources: &SourceMap) -> String {
+    let Some(file) = sources.get(location.file) else {
+        return String::new();
+    };
+    let first = file.lines.line_of(location.span.start as usize);
+    let end_offset = if location.span.is_empty() {
+        location.span.start
+    } else {
+        location.span.end - 1
+    };
+    let last = file.lines.line_of(end_offset as usize).max(first);
+    let start = file.lines.line_start(first).unwrap_or(0);
+    let end = file
+        .lines
+        .line_start(last + 1)
+        .unwrap_or(file.text.len())
+        .min(file.text.len());
+    file.text
+        .get(start..end)
+        .unwrap_or("")
+        .trim_end_matches(['\r', '\n'])
+        .to_string()
+}
+
+/// Whether a location is in a real file (not a command-line action).
+pub fn is_real_file(location: Location, sources: &SourceMap) -> bool {
+    sources
+        .get(location.file)
+        .is_some_and(|f| !f.path.as_os_str().is_empty())
+}

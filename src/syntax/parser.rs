@@ -319,11 +319,14 @@ impl Builder {
         let s = pair.as_span();
         let text = pair.as_str();
         let mut end = s.start() + text.trim_end().len();
-        if text[..end - s.start()].contains("//") {
-            if let Some(last) = pair.clone().into_inner().filter(not_comment).last() {
-                end = last.as_span().end().min(end);
-                end = s.start() + text[..end - s.start()].trim_end().len();
-            }
+        // Only the last line can end in a comment.
+        let kept = &text[..end - s.start()];
+        let last_line = &kept[kept.rfind('\n').map_or(0, |i| i + 1)..];
+        if last_line.contains("//")
+            && let Some(last) = pair.clone().into_inner().filter(not_comment).last()
+        {
+            end = last.as_span().end().min(end);
+            end = s.start() + text[..end - s.start()].trim_end().len();
         }
         Span::new(self.offset + s.start(), self.offset + end)
     }
@@ -345,8 +348,7 @@ impl Builder {
         let span = self.span(&pair);
         let body = pair
             .into_inner()
-            .filter(not_comment)
-            .next()
+            .find(not_comment)
             .map(|p| unescape(p.as_str()))
             .unwrap_or_default();
         Spanned { value: body, span }
@@ -423,7 +425,7 @@ impl Builder {
     }
 
     fn item(&mut self, pair: Pair<Rule>) -> ItemKind {
-        let kind = match pair.as_rule() {
+        match pair.as_rule() {
             Rule::agreement => ItemKind::Agreement(self.agreement(pair)),
             Rule::party => ItemKind::Party(self.party(pair, PartyKind::Party)),
             Rule::third_party => ItemKind::Party(self.party(pair, PartyKind::ThirdParty)),
@@ -433,8 +435,7 @@ impl Builder {
             Rule::grant => ItemKind::Grant(self.grant(pair)),
             Rule::clause => ItemKind::Clause(self.clause(pair)),
             _ => ItemKind::Scenario(self.scenario(pair)),
-        };
-        kind
+        }
     }
 
     fn agreement(&mut self, pair: Pair<Rule>) -> Agreement {
@@ -754,7 +755,7 @@ impl Builder {
                 }
                 Rule::verbs => {
                     let span = self.span(&p);
-                    match p.into_inner().filter(not_comment).next() {
+                    match p.into_inner().find(not_comment) {
                         Some(list) if list.as_rule() == Rule::ident_list => {
                             head.verbs = self.idents(list)
                         }
@@ -777,7 +778,7 @@ impl Builder {
     fn asset_selector(&self, pair: Pair<Rule>) -> AssetSelector {
         let span = self.span(&pair);
         if pair.as_rule() == Rule::asset_ref {
-            return match pair.into_inner().filter(not_comment).next() {
+            return match pair.into_inner().find(not_comment) {
                 Some(id) => AssetSelector::Named(self.ident(id)),
                 None => AssetSelector::Named(empty_ident()),
             };
@@ -885,7 +886,7 @@ impl Builder {
                     PartyItem::AffiliatesOf(Box::new(inner), span)
                 })
             }
-            _ => match pair.into_inner().filter(not_comment).next() {
+            _ => match pair.into_inner().find(not_comment) {
                 Some(id) => PartyItem::Named(self.ident(id)),
                 None => PartyItem::Named(Ident {
                     name: String::new(),

@@ -41,7 +41,7 @@ pub fn split_items(text: &str) -> Vec<Chunk> {
         let trimmed = line.trim_start_matches([' ', '\t']);
         let indent = line.len() - trimmed.len();
         if let Some(doc) = trimmed.strip_prefix("///") {
-            doc_lines.push(doc.trim_end_matches(['\r', '\n']));
+            doc_lines.push(doc.trim_end());
         } else {
             if starts_with_item_keyword(trimmed) {
                 let doc = (!doc_lines.is_empty()).then(|| join_doc(&doc_lines));

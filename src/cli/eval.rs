@@ -1,0 +1,312 @@
+//! `ipcheck eval`: decides actions (from the command line or a file)
+//! against one policy.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{CliError, Outcome, ReportOptions};
+use crate::actions::{self, ActionFileKind};
+use crate::decide::{DecisionRecord, Engine};
+use crate::diagnostic::Diagnostic;
+use crate::names::resolve_action;
+use crate::policy::{self, Policy};
+use crate::report::human::{self, Style};
+use crate::report::{Command, DecisionEntry, FailOn, Format, Reporter};
+use crate::source::{LoadError, SourceMap};
+use crate::span::{FileId, Location};
+use crate::syntax::ast::{ActionSyntax, Decision};
+
+/// What `ipcheck eval` decides and how it reports.
+#[derive(Debug, Clone, Default)]
+pub struct EvalOptions {
+    /// Actions in the action syntax, from `--action`.
+    pub actions: Vec<String>,
+    /// A file of actions, from `--actions`.
+    pub actions_file: Option<PathBuf>,
+    pub explain: bool,
+    /// Count `conditional` as denied: the same as `--fail-on warning`.
+    pub strict: bool,
+}
+
+/// Loads exactly one policy; errors in it stop the command (exit 2).
+fn load_one(path: &Path, style: Style, err: &mut dyn Write) -> Result<Policy, CliError> {
+    let mut policies = policy::load_path(path)?;
+    if policies.len() != 1 {
+        return Err(CliError::Usage(format!(
+            "`{}` holds {} policies; name one policy directory or file",
+            crate::source::display(path),
+            policies.len()
+        )));
+    }
+    let policy = policies.remove(0);
+    if policy.has_errors() {
+        for d in policy.diagnostics.iter().filter(|d| d.is_error()) {
+            writeln!(err, "{}", human::render(d, &policy.sources, style))?;
+        }
+        return Err(CliError::Usage(format!(
+            "the policy `{}` has errors; fix them first (ipcheck lint)",
+            crate::source::display(path)
+        )));
+    }
+    Ok(policy)
+}
+
+/// The finding an evaluated action gives rise to: a deny is an error, a
+/// conditional a warning.
+fn finding(record: &DecisionRecord, location: Location, action: &str) -> Option<Diagnostic> {
+    let verdict = crate::report::decision::verdict(record);
+    let diag = match record.decision {
+        Decision::Permit => return None,
+        Decision::Conditional => Diagnostic::warning(
+            "ipl::eval::conditional",
+            location.file,
+            location.span,
+            format!(
+                "`{action}` is permitted by clause {} only on conditions",
+                record.decided_by.as_deref().unwrap_or("?")
+            ),
+        ),
+        Decision::Deny => Diagnostic::error(
+            "ipl::eval::denied",
+            location.file,
+            location.span,
+            format!("`{action}` is denied: {}", record.summary),
+        ),
+    };
+    let reasons = crate::report::decision::text_reasons(record);
+    let diag = if reasons.is_empty() {
+        diag.with_label(verdict)
+    } else {
+        diag.with_label(verdict).with_help(reasons.join("\n"))
+    };
+    Some(match (record.decided_by_location, &record.decided_by) {
+        (Some(l), Some(by)) => {
+            diag.with_related(l, format!("{} by {by}", record.decision.as_str()))
+        }
+        _ => diag,
+    })
+}
+
+/// One action to decide: its source, where it comes from, its text when
+/// it was a record (the command line's is taken as written), its syntax.
+struct Input {
+    id: FileId,
+    origin: String,
+    text: Option<String>,
+    syntax: Result<ActionSyntax, Vec<Diagnostic>>,
+}
+
+/// Decides one parsed action and reports it; an action that does not
+/// resolve is reported as diagnostics and makes the run incomplete.
+struct Decider<'p, 'e> {
+    policy: &'p Policy,
+    engine: Engine<'p>,
+    /// Where human output puts what cannot be decided.
+    human_errors: Option<(&'e mut dyn Write, Style)>,
+}
+
+impl Decider<'_, '_> {
+    fn run(
+        &mut self,
+        Input {
+            id,
+            origin,
+            text,
+            syntax,
+        }: Input,
+        sources: &SourceMap,
+        reporter: &mut Reporter,
+    ) -> std::io::Result<()> {
+        let resolved =
+            syntax.and_then(|s| resolve_action(&self.policy.model, &s, id).map(|a| (a, s.span)));
+        match resolved {
+            Ok((action, span)) => {
+                let record = self.engine.decide(&action);
+                let location = first_line(sources, Location { file: id, span });
+                let text = text.unwrap_or_else(|| action_text(sources, location));
+                let entry = DecisionEntry {
+                    origin,
+                    finding: finding(&record, location, &text),
+                    action: text,
+                    location: Some(location),
+                    record: &record,
+                    expect: None,
+                };
+                reporter.decision(&entry, sources)
+            }
+            // Like any error that stops a command, an action that cannot
+            // be decided goes to standard error in human output.
+            Err(diags) => match &mut self.human_errors {
+                Some((err, style)) => {
+                    reporter.could_not_run();
+                    diags
+                        .iter()
+                        .try_for_each(|d| writeln!(err, "{}", human::render(d, sources, *style)))
+                }
+                None => reporter.invalid_action(&diags, sources),
+            },
+        }
+    }
+}
+
+/// Decides actions against a policy.
+pub fn eval(
+    policy_path: &Path,
+    options: &EvalOptions,
+    report: &ReportOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome, CliError> {
+    if options.actions.is_empty() && options.actions_file.is_none() {
+        return Err(CliError::Usage(
+            "give at least one `--action` or an `--actions` file".into(),
+        ));
+    }
+    let mut policy = load_one(policy_path, report.style, err)?;
+    // Command-line actions and whole files become sources of their own,
+    // for snippets; they are parsed before any output.
+    let mut inputs: Vec<Input> = Vec::new();
+    for (i, text) in options.actions.iter().enumerate() {
+        let name = format!("<action {}>", i + 1);
+        let id = policy
+            .sources
+            .add(name.clone(), PathBuf::new(), text.as_str());
+        inputs.push(Input {
+            id,
+            origin: name,
+            text: None,
+            syntax: crate::syntax::parse_action(text, id),
+        });
+    }
+    let mut ndjson = None;
+    if let Some(path) = &options.actions_file {
+        let bytes = crate::source::read_file(path)?;
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(64)]).into_owned();
+        let kind = actions::detect_kind(path, &head);
+        if kind == ActionFileKind::Ndjson {
+            ndjson = Some(path);
+        } else {
+            let name = crate::source::display(path);
+            let (id, bad_utf8) = policy.sources.add_bytes(name.clone(), path.clone(), bytes);
+            if let Some(d) = bad_utf8 {
+                return Err(CliError::Usage(d.message));
+            }
+            let text = policy
+                .sources
+                .get(id)
+                .map(|f| f.text.clone())
+                .unwrap_or_default();
+            match actions::parse_whole(kind, &text, id) {
+                Ok(records) => inputs.extend(records.into_iter().map(|(r, span)| Input {
+                    id,
+                    origin: name.clone(),
+                    text: Some(r.to_text()),
+                    syntax: r.to_syntax(id, span).map_err(|d| vec![d]),
+                })),
+                Err(d) => inputs.push(Input {
+                    id,
+                    origin: name.clone(),
+                    text: None,
+                    syntax: Err(vec![d]),
+                }),
+            }
+        }
+    }
+    let fail_on = match (options.strict, report.fail_on) {
+        (true, _) => FailOn::Warning,
+        (false, given) => given.unwrap_or_default(),
+    };
+    let mut reporter = report.reporter(Command::Eval, options.explain, fail_on, out);
+    let sources = policy.sources.clone();
+    let mut decider = Decider {
+        policy: &policy,
+        engine: Engine::new(&policy.model),
+        human_errors: (report.format == Format::Human).then_some((err, report.style)),
+    };
+    for input in inputs {
+        decider.run(input, &sources, &mut reporter)?;
+    }
+    if let Some(path) = ndjson {
+        stream_ndjson(path, &mut decider, &mut reporter)?;
+    }
+    Ok(reporter.finish()?)
+}
+
+/// Decides an NDJSON file line by line: one line in memory at a time, each
+/// its own small source numbered from its line in the file.
+fn stream_ndjson(
+    path: &Path,
+    decider: &mut Decider,
+    reporter: &mut Reporter,
+) -> Result<(), CliError> {
+    use std::io::BufRead;
+    let shown = crate::source::display(path);
+    let io_error = |source| LoadError::Io {
+        path: shown.clone(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let mut reader = std::io::BufReader::new(file);
+    let mut line = String::new();
+    let mut number = 0u32;
+    let mut one_line = SourceMap::default();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).map_err(io_error)? == 0 {
+            break;
+        }
+        number += 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        one_line.files.clear();
+        let id = one_line.add_at_line(
+            shown.clone(),
+            path.to_path_buf(),
+            line.trim_end().to_string(),
+            number - 1,
+        );
+        let parsed = actions::parse_ndjson_line(&line, 0, id);
+        let input = Input {
+            id,
+            origin: format!("{shown}:{number}"),
+            text: parsed.as_ref().ok().map(|(r, _)| r.to_text()),
+            syntax: match parsed {
+                Ok((record, span)) => record.to_syntax(id, span).map_err(|d| vec![d]),
+                Err(d) => Err(vec![d]),
+            },
+        };
+        decider.run(input, &one_line, reporter)?;
+    }
+    Ok(())
+}
+
+/// The first line of a location: the `[[action]]` header of a TOML table,
+/// the opening line of a JSON object.
+fn first_line(sources: &SourceMap, location: Location) -> Location {
+    let Some(file) = sources.get(location.file) else {
+        return location;
+    };
+    let start = location.span.start as usize;
+    let end = location.span.end as usize;
+    let line_end = file
+        .text
+        .get(start..end)
+        .and_then(|t| t.find('\n'))
+        .map_or(end, |i| start + i);
+    let line = file.text.get(start..line_end).unwrap_or("").trim_end();
+    Location {
+        file: location.file,
+        span: crate::span::Span::new(start, start + line.len()),
+    }
+}
+
+/// The action as written, on one line.
+fn action_text(sources: &SourceMap, location: Location) -> String {
+    let text = sources
+        .get(location.file)
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
+    let raw = text.get(location.span.range()).unwrap_or("");
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,88 @@
+//! `ipcheck test`: runs the scenarios of policies.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::{CliError, Outcome, ReportOptions, load_all};
+use crate::decide::Engine;
+use crate::diagnostic::Diagnostic;
+use crate::policy::Policy;
+use crate::report::decision::verdict;
+use crate::report::{Command, Reporter, ScenarioResult};
+
+/// Runs every scenario of every policy under `paths`. A policy with
+/// errors reports them instead.
+pub fn test(
+    paths: &[PathBuf],
+    report: &ReportOptions,
+    out: &mut dyn Write,
+) -> Result<Outcome, CliError> {
+    let policies = load_all(paths)?;
+    let mut reporter = report.reporter(
+        Command::Test,
+        false,
+        report.fail_on.unwrap_or_default(),
+        out,
+    );
+    for policy in &policies {
+        reporter.policy(&super::policy_name(policy), &policy.sources)?;
+        if policy.has_errors() {
+            for d in policy.diagnostics.iter().filter(|d| d.is_error()) {
+                reporter.diagnostic(d, &policy.sources)?;
+            }
+            continue;
+        }
+        run_scenarios(policy, &mut reporter)?;
+    }
+    Ok(reporter.finish()?)
+}
+
+/// Decides each scenario of a valid policy and reports the result; a
+/// decision other than the expected one is an `ipl::test::scenario_failed`
+/// error at the scenario's `expect` line.
+pub(crate) fn run_scenarios(policy: &Policy, reporter: &mut Reporter) -> std::io::Result<()> {
+    let engine = Engine::new(&policy.model);
+    for scenario in &policy.model.scenarios {
+        let Some(action) = &scenario.action else {
+            continue;
+        };
+        let record = engine.decide(action);
+        let ok = record.decision == scenario.expect
+            && scenario
+                .expect_by
+                .as_ref()
+                .is_none_or(|by| record.decided_by.as_ref() == Some(by));
+        let mut result = ScenarioResult {
+            title: &scenario.title,
+            location: scenario.location,
+            expect: scenario.expect,
+            expect_by: scenario.expect_by.as_deref(),
+            record: &record,
+            failure: None,
+        };
+        if !ok {
+            let got = verdict(&record);
+            let failure = Diagnostic::error(
+                "ipl::test::scenario_failed",
+                scenario.expect_location.file,
+                scenario.expect_location.span,
+                format!(
+                    "scenario `{}`: expected {}, got {got}",
+                    scenario.title,
+                    result.expected()
+                ),
+            )
+            .with_label(format!("got {got}"))
+            .with_help(format!(
+                "{}; run `ipcheck eval` with `--explain` on this action for every clause consulted",
+                record.summary
+            ));
+            result.failure = Some(match (record.decided_by_location, &record.decided_by) {
+                (Some(l), Some(by)) => failure.with_related(l, format!("decided by {by}")),
+                _ => failure,
+            });
+        }
+        reporter.scenario(&result, &policy.sources)?;
+    }
+    Ok(())
+}
