@@ -145,7 +145,9 @@ fn main() -> ExitCode {
         // Before stdout is locked: the server writes to it from a thread.
         return ExitCode::from(ipcheck::lsp::run());
     }
-    let mut stdout = std::io::stdout().lock();
+    // Buffered: a report of 100,000 decisions is many small writes, which a
+    // line-buffered stdout would pass to the system one line at a time.
+    let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let mut stderr = std::io::stderr();
     let outcome = match args.command {
         Command::Lint {

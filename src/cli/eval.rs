@@ -180,12 +180,14 @@ pub fn eval(
     }
     let mut ndjson = None;
     if let Some(path) = &options.actions_file {
-        let bytes = crate::source::read_file(path)?;
-        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(64)]).into_owned();
+        // Only the first bytes tell the layout: an NDJSON file is streamed
+        // and never held whole.
+        let head = read_head(path)?;
         let kind = actions::detect_kind(path, &head);
         if kind == ActionFileKind::Ndjson {
             ndjson = Some(path);
         } else {
+            let bytes = crate::source::read_file(path)?;
             let name = crate::source::display(path);
             let (id, bad_utf8) = policy.sources.add_bytes(name.clone(), path.clone(), bytes);
             if let Some(d) = bad_utf8 {
@@ -279,6 +281,23 @@ fn stream_ndjson(
         decider.run(input, &one_line, reporter)?;
     }
     Ok(())
+}
+
+/// The first bytes of a file, enough to tell its layout.
+fn read_head(path: &Path) -> Result<String, CliError> {
+    use std::io::Read;
+    let shown = crate::source::display(path);
+    let io_error = |source| LoadError::Io {
+        path: shown.clone(),
+        source,
+    };
+    let mut head = Vec::with_capacity(64);
+    std::fs::File::open(path)
+        .map_err(io_error)?
+        .take(64)
+        .read_to_end(&mut head)
+        .map_err(io_error)?;
+    Ok(String::from_utf8_lossy(&head).into_owned())
 }
 
 /// The first line of a location: the `[[action]]` header of a TOML table,

@@ -296,19 +296,7 @@ pub fn doc(word: &str) -> Option<&'static str> {
 }
 
 /// Words starting a top-level item.
-pub const ITEMS: &[&str] = &[
-    "agreement",
-    "party",
-    "third_party",
-    "group",
-    "fields",
-    "territories",
-    "actions",
-    "asset",
-    "grant",
-    "clause",
-    "scenario",
-];
+pub const ITEMS: &[&str] = &crate::syntax::split::ITEM_KEYWORDS;
 
 /// Asset filter words (after `of` in a clause head).
 pub const FILTERS: &[&str] = &[

@@ -89,7 +89,10 @@ impl View {
         // snippet of its own instead.
         let lines_of = |location: Location| {
             sources.get(location.file).map(|f| {
-                (f.lines.line_of(location.span.start as usize), f.lines.line_of(location.span.end as usize))
+                (
+                    f.lines.line_of(location.span.start as usize),
+                    f.lines.line_of(location.span.end as usize),
+                )
             })
         };
         let primary_lines = lines_of(diag.location);

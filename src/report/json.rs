@@ -246,7 +246,8 @@ impl super::Emitter for JsonEmitter<'_> {
     fn decision(&mut self, entry: &super::DecisionEntry, sources: &SourceMap) -> io::Result<()> {
         if self.lines() {
             let value = decision_value(entry, sources);
-            return writeln!(self.out, "{value}");
+            serde_json::to_writer(&mut self.out, &value)?;
+            return writeln!(self.out);
         }
         let first = self.open()?;
         let mut value = decision_value(entry, sources);
