@@ -139,49 +139,81 @@ fn indented(value: &impl Serialize, indent: usize) -> String {
 }
 
 /// A decision as a JSON object: the decision record, the action and its
-/// place, and every location as a region.
-pub fn decision_value(entry: &super::DecisionEntry, sources: &SourceMap) -> serde_json::Value {
-    let mut value = serde_json::to_value(entry.record).unwrap_or_default();
-    let Some(map) = value.as_object_mut() else {
-        return value;
-    };
-    let region = |l: Location| serde_json::to_value(Region::of(l, sources)).unwrap_or_default();
-    for (key, duties) in [
-        ("open_preconditions", &entry.record.open_preconditions),
-        (
-            "violated_preconditions",
-            &entry.record.violated_preconditions,
-        ),
-        ("obligations", &entry.record.obligations),
-    ] {
-        if let Some(items) = map.get_mut(key).and_then(|v| v.as_array_mut()) {
-            for (item, duty) in items.iter_mut().zip(duties) {
-                if let Some(obj) = item.as_object_mut() {
-                    obj.insert("location".into(), region(duty.location));
-                }
-            }
+/// place, and every location as a region. Serialised straight to the
+/// output (no intermediate `serde_json::Value`): `eval` streams one per
+/// action. Fields are in alphabetical order.
+#[derive(Serialize)]
+pub struct DecisionJson<'a> {
+    action: &'a str,
+    alternatives: &'a [crate::decide::Alternative],
+    consulted: &'a [crate::decide::ClauseStatus],
+    decided_by: &'a Option<String>,
+    decided_by_kind: &'a Option<crate::decide::DeciderKind>,
+    decided_by_location: Option<Region>,
+    decision: crate::syntax::ast::Decision,
+    expect: Option<&'static str>,
+    location: Option<Region>,
+    near_misses: &'a [crate::decide::NearMiss],
+    obligations: Vec<DutyJson<'a>>,
+    open_preconditions: Vec<DutyJson<'a>>,
+    origin: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<&'a str>,
+    residual_conditions: &'a [String],
+    summary: &'a str,
+    violated_preconditions: Vec<DutyJson<'a>>,
+}
+
+/// A duty with its place as a region.
+#[derive(Serialize)]
+struct DutyJson<'a> {
+    clause: &'a str,
+    deadline: Option<jiff::civil::Date>,
+    detail: &'a Option<String>,
+    duty: &'a str,
+    location: Region,
+    status: crate::decide::duties::DutyStatus,
+}
+
+impl<'a> DecisionJson<'a> {
+    pub fn of(
+        entry: &'a super::DecisionEntry,
+        sources: &SourceMap,
+        policy: Option<&'a str>,
+    ) -> DecisionJson<'a> {
+        let record = entry.record;
+        let duties = |list: &'a [crate::decide::duties::DutyOutcome]| {
+            list.iter()
+                .map(|d| DutyJson {
+                    clause: &d.clause,
+                    deadline: d.deadline,
+                    detail: &d.detail,
+                    duty: &d.duty,
+                    location: Region::of(d.location, sources),
+                    status: d.status,
+                })
+                .collect()
+        };
+        DecisionJson {
+            action: &entry.action,
+            alternatives: &record.alternatives,
+            consulted: &record.consulted,
+            decided_by: &record.decided_by,
+            decided_by_kind: &record.decided_by_kind,
+            decided_by_location: record.decided_by_location.map(|l| Region::of(l, sources)),
+            decision: record.decision,
+            expect: entry.expect.map(|d| d.as_str()),
+            location: entry.location.map(|l| Region::of(l, sources)),
+            near_misses: &record.near_misses,
+            obligations: duties(&record.obligations),
+            open_preconditions: duties(&record.open_preconditions),
+            origin: &entry.origin,
+            policy,
+            residual_conditions: &record.residual_conditions,
+            summary: &record.summary,
+            violated_preconditions: duties(&record.violated_preconditions),
         }
     }
-    map.insert(
-        "decided_by_location".into(),
-        entry
-            .record
-            .decided_by_location
-            .map_or(serde_json::Value::Null, region),
-    );
-    map.insert("origin".into(), entry.origin.clone().into());
-    map.insert("action".into(), entry.action.clone().into());
-    map.insert(
-        "location".into(),
-        entry.location.map_or(serde_json::Value::Null, region),
-    );
-    map.insert(
-        "expect".into(),
-        entry
-            .expect
-            .map_or(serde_json::Value::Null, |d| d.as_str().into()),
-    );
-    value
 }
 
 impl JsonEmitter<'_> {
@@ -245,15 +277,11 @@ impl super::Emitter for JsonEmitter<'_> {
 
     fn decision(&mut self, entry: &super::DecisionEntry, sources: &SourceMap) -> io::Result<()> {
         if self.lines() {
-            let value = decision_value(entry, sources);
-            serde_json::to_writer(&mut self.out, &value)?;
+            serde_json::to_writer(&mut self.out, &DecisionJson::of(entry, sources, None))?;
             return writeln!(self.out);
         }
         let first = self.open()?;
-        let mut value = decision_value(entry, sources);
-        if let (Some(map), Some(policy)) = (value.as_object_mut(), &self.policy) {
-            map.insert("policy".into(), policy.clone().into());
-        }
+        let value = DecisionJson::of(entry, sources, self.policy.as_deref());
         write!(
             self.out,
             "{}\n    {}",
