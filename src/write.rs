@@ -4,21 +4,40 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-/// Replaces `path` with `bytes`.
+/// Replaces `path` with `bytes`: a temporary file in the same directory,
+/// with the original's permissions, renamed over it. A symbolic link is
+/// followed, not replaced; a read-only file is refused.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
+    let (target, permissions) = match std::fs::canonicalize(path) {
+        Ok(target) => {
+            let permissions = std::fs::metadata(&target)?.permissions();
+            if permissions.readonly() {
+                return Err(io::Error::new(
+                    io::ErrorKind::PermissionDenied,
+                    "the file is read-only",
+                ));
+            }
+            (target, Some(permissions))
+        }
+        Err(err) if err.kind() == io::ErrorKind::NotFound => (path.to_path_buf(), None),
+        Err(err) => return Err(err),
+    };
+    let dir = match target.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    let mut file = tempfile::Builder::new()
+        .prefix(".ipcheck-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
     file.write_all(bytes)?;
     file.as_file().sync_all()?;
-    // Keep the permissions of the file replaced (the temporary file is
-    // private to its owner).
-    if let Ok(meta) = std::fs::metadata(path) {
-        file.as_file().set_permissions(meta.permissions())?;
+    // The temporary file is private to its owner; keep the replaced file's
+    // permissions.
+    if let Some(permissions) = permissions {
+        file.as_file().set_permissions(permissions)?;
     }
-    file.persist(path).map_err(|e| e.error)?;
+    file.persist(&target).map_err(|e| e.error)?;
     Ok(())
 }
 

@@ -146,7 +146,7 @@ fn format_one(
             Ok(FmtStatus::Clean)
         }
         Target::File if formatted == *text => Ok(FmtStatus::Clean),
-        Target::File => match files::write_atomic(path, &formatted) {
+        Target::File => match crate::write::write_atomic(path, formatted.as_bytes()) {
             Ok(()) => Ok(FmtStatus::Clean),
             Err(e) => {
                 writeln!(err, "error: cannot write `{name}`: {e}")?;

@@ -1,6 +1,5 @@
 //! Formatting files on disk: finding `.ipl` files, unified diffs and atomic rewrites.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::source::{self, LoadError};
@@ -50,29 +49,4 @@ pub fn unified_diff(old: &str, new: &str, name: &str) -> String {
             &format!("{name} (formatted)"),
         )
         .to_string()
-}
-
-/// Replaces the file at `path` with `contents` atomically: a temporary
-/// file in the same directory, with the original's permissions, renamed
-/// over it. A symbolic link is followed, not replaced. A read-only file is
-/// refused.
-pub fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
-    let target = std::fs::canonicalize(path)?;
-    let permissions = std::fs::metadata(&target)?.permissions();
-    if permissions.readonly() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::PermissionDenied,
-            "the file is read-only",
-        ));
-    }
-    let dir = target.parent().unwrap_or_else(|| Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".ipcheck-fmt-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    temp.write_all(contents.as_bytes())?;
-    temp.as_file().sync_all()?;
-    std::fs::set_permissions(temp.path(), permissions)?;
-    temp.persist(&target).map_err(|err| err.error)?;
-    Ok(())
 }
