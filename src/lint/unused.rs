@@ -46,7 +46,8 @@ use std::collections::HashSet;
 
 use crate::diagnostic::Diagnostic;
 use crate::names::{AssetSelector, Hierarchy, Model, NodeId};
-use crate::syntax::ast::{self, ExprKind, ItemKind, LineKind, PartyItem};
+use crate::syntax::ast::{self, ItemKind};
+use crate::syntax::refs::{Occurrence, SymKind, occurrences};
 
 use super::context::LintCtx;
 
@@ -66,12 +67,8 @@ struct References<'a> {
 }
 
 pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
-    let mut refs = References::default();
-    for (_, tree) in &cx.policy.syntax {
-        for item in &tree.items {
-            refs.item(&item.kind);
-        }
-    }
+    let occurrences = occurrences(&cx.policy.syntax);
+    let refs = References::of(&occurrences, cx);
     let selected = selected_assets(cx.model);
     let mut reported_tags: HashSet<&str> = HashSet::new();
     for (file, tree) in &cx.policy.syntax {
@@ -235,131 +232,25 @@ fn nodes(
 }
 
 impl<'a> References<'a> {
-    fn item(&mut self, kind: &'a ItemKind) {
-        match kind {
-            ItemKind::Party(p) => {
-                if let Some(parent) = &p.affiliate_of {
-                    self.parties.insert(&parent.name);
-                }
-            }
-            ItemKind::Group(g) => self
-                .parties
-                .extend(g.members.iter().map(|m| m.name.as_str())),
-            ItemKind::Asset(a) => {
-                for line in &a.owner_lines {
-                    self.parties
-                        .extend(line.value.iter().map(|s| s.owner.name.as_str()));
-                }
-            }
-            ItemKind::Grant(g) => {
-                self.assets.insert(&g.asset.name);
-                self.parties.insert(&g.licensor.name);
-                self.parties.insert(&g.licensee.name);
-                self.fields.extend(g.field.iter().map(|f| f.name.as_str()));
-                self.territories
-                    .extend(g.territory.iter().map(|t| t.name.as_str()));
-            }
-            ItemKind::Clause(c) => self.clause(c),
-            ItemKind::Scenario(s) => self.action(&s.action),
-            ItemKind::Agreement(_) | ItemKind::Tree(_) => {}
+    /// Every name used (not declared) anywhere in the policy, from the
+    /// walk the language server navigates with.
+    fn of(occurrences: &'a [Occurrence], cx: &LintCtx) -> References<'a> {
+        let mut refs = References {
+            any_verb: cx.model.clauses.iter().any(|c| c.verbs.is_none()),
+            ..References::default()
+        };
+        for o in occurrences.iter().filter(|o| !o.decl) {
+            let set = match o.kind {
+                SymKind::Name => &mut refs.parties,
+                SymKind::Asset => &mut refs.assets,
+                SymKind::Field => &mut refs.fields,
+                SymKind::Territory => &mut refs.territories,
+                SymKind::Verb => &mut refs.verbs,
+                SymKind::Tag => &mut refs.tags,
+                SymKind::Label => continue,
+            };
+            set.insert(o.name.as_str());
         }
-    }
-
-    fn clause(&mut self, c: &'a ast::Clause) {
-        for head in &c.heads {
-            if head.any_verb.is_some() {
-                self.any_verb = true;
-            }
-            self.verbs
-                .extend(head.verbs.iter().map(|v| v.name.as_str()));
-            for selector in &head.assets {
-                match selector {
-                    ast::AssetSelector::Named(id) => {
-                        self.assets.insert(&id.name);
-                    }
-                    ast::AssetSelector::Filter(f) => {
-                        if let Some(tag) = &f.tag {
-                            self.tags.insert(&tag.name);
-                        }
-                    }
-                }
-            }
-        }
-        for line in &c.lines {
-            match &line.kind {
-                LineKind::By(p) | LineKind::To(p) => self.parties(p),
-                LineKind::Field(ids) => self.fields.extend(ids.iter().map(|i| i.name.as_str())),
-                LineKind::Territory(ids) => {
-                    self.territories.extend(ids.iter().map(|i| i.name.as_str()))
-                }
-                LineKind::When(e) | LineKind::Unless(e) => self.expr(e),
-                LineKind::Duty(d) => match &d.kind {
-                    ast::DutyKind::Notify(p, _)
-                    | ast::DutyKind::ObtainConsent(p)
-                    | ast::DutyKind::Pay(_, p)
-                    | ast::DutyKind::Compensate(p) => self.parties(p),
-                    ast::DutyKind::Text(_) => {}
-                },
-                LineKind::DuringTerm
-                | LineKind::AfterTerm
-                | LineKind::From(_)
-                | LineKind::Until(_) => {}
-            }
-        }
-    }
-
-    fn expr(&mut self, e: &'a ast::Expr) {
-        // Iterative: conditions may nest deeply.
-        let mut stack = vec![e];
-        while let Some(e) = stack.pop() {
-            match &e.kind {
-                ExprKind::Or(parts) | ExprKind::And(parts) => stack.extend(parts),
-                ExprKind::Not(inner) => stack.push(inner),
-                ExprKind::FieldIn(id) => {
-                    self.fields.insert(&id.name);
-                }
-                ExprKind::TerritoryIn(id) => {
-                    self.territories.insert(&id.name);
-                }
-                ExprKind::ToIn(p)
-                | ExprKind::ConsentOf { parties: p, .. }
-                | ExprKind::ObjectionOf(p)
-                | ExprKind::NoticeTo(p, _, _) => self.parties(p),
-                ExprKind::Bool(_)
-                | ExprKind::Exclusive
-                | ExprKind::Sublicensable
-                | ExprKind::Royalty(..)
-                | ExprKind::Until(..) => {}
-            }
-        }
-    }
-
-    fn parties(&mut self, p: &'a ast::Parties) {
-        let mut stack: Vec<&PartyItem> = p.include.iter().chain(&p.except).collect();
-        while let Some(item) = stack.pop() {
-            match item {
-                PartyItem::Named(id) => {
-                    self.parties.insert(&id.name);
-                }
-                PartyItem::AffiliatesOf(inner, _) => stack.push(inner),
-                _ => {}
-            }
-        }
-    }
-
-    fn action(&mut self, a: &'a ast::ActionSyntax) {
-        let names = a
-            .actor
-            .iter()
-            .chain(&a.to)
-            .chain(a.notice.iter().flatten().map(|(p, _)| p))
-            .chain(a.consents.iter().flatten())
-            .chain(a.objections.iter().flatten());
-        self.parties.extend(names.map(|i| i.name.as_str()));
-        self.verbs.extend(a.verb.iter().map(|v| v.name.as_str()));
-        self.assets.extend(a.asset.iter().map(|v| v.name.as_str()));
-        self.fields.extend(a.field.iter().map(|v| v.name.as_str()));
-        self.territories
-            .extend(a.territory.iter().map(|v| v.name.as_str()));
+        refs
     }
 }

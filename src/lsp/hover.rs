@@ -5,10 +5,10 @@ use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
 use super::convert;
 use super::keywords;
-use super::refs::{self, SymKind};
 use super::workspace::Analysis;
 use crate::names::{AssetInfo, GrantInfo, Hierarchy, LabelRef, Model, NameRef, PartyId, PartyRole};
 use crate::span::{FileId, Span};
+use crate::syntax::refs::{self, SymKind};
 
 pub fn hover(analysis: &Analysis, file: FileId, offset: usize) -> Option<Hover> {
     let source = analysis.source(file)?;

@@ -14,7 +14,6 @@ pub mod hover;
 pub mod keywords;
 pub mod lens;
 pub mod navigation;
-pub mod refs;
 pub mod server;
 pub mod symbols;
 pub mod transport;

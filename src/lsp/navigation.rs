@@ -4,9 +4,9 @@
 use lsp_types::{DocumentHighlight, DocumentHighlightKind, GotoDefinitionResponse, Location};
 
 use super::convert;
-use super::refs::{self, Occurrence};
 use super::workspace::Analysis;
 use crate::span::FileId;
+use crate::syntax::refs::{self, Occurrence};
 
 /// Every occurrence of the name under the cursor (same namespace).
 fn same<'a>(

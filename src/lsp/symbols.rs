@@ -6,12 +6,12 @@
 use lsp_types::{DocumentSymbol, SymbolInformation, SymbolKind};
 
 use super::convert;
-use super::refs::SymKind;
 use super::workspace::Analysis;
 use crate::names::{LabelRef, NameRef};
 use crate::source::SourceFile;
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{self, ItemKind, PartyKind};
+use crate::syntax::refs::SymKind;
 
 /// Most workspace symbols returned for one query.
 const MAX_WORKSPACE_SYMBOLS: usize = 1000;

@@ -11,7 +11,6 @@ use lsp_types::{PublishDiagnosticsParams, Uri};
 
 use super::convert;
 use super::diagnostics;
-use super::refs::{self, Occurrence};
 use crate::decide::{DecisionRecord, Engine};
 use crate::diagnostic::Diagnostic;
 use crate::lint::{self, LintOptions};
@@ -19,6 +18,7 @@ use crate::names::Model;
 use crate::policy::{self, Policy};
 use crate::source::{self, SourceFile, SourceMap};
 use crate::span::{FileId, Span};
+use crate::syntax::refs::{self, Occurrence};
 
 /// What identifies a document: its path for `file:` URIs (so that two
 /// spellings of one URI meet), else the URI itself.

@@ -3,6 +3,7 @@
 pub mod ast;
 pub mod lines;
 mod parser;
+pub mod refs;
 pub mod split;
 
 pub use parser::{IplParser, Rule, parse_date, parse_hundredths, rule_name};

@@ -1,5 +1,6 @@
 //! A walk over the syntax tree yielding every name written in a policy
-//! (declarations and uses) with its kind and span, for navigation.
+//! (declarations and uses) with its kind and span: navigation in the
+//! language server, and the `unused` lint.
 
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{self, ExprKind, ItemKind, LineKind, PartyItem, TreeKind};
