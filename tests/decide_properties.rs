@@ -12,20 +12,12 @@ use ipcheck::span::FileId;
 use ipcheck::syntax::ast::Decision;
 use proptest::prelude::*;
 
-const BASE: &str = r#"agreement "Generated" { effective 2025-01-01 expires 2028-12-31 }
-party a "A"
-party b "B"
-party c "C"
-party a_sub "A Sub" affiliate of a
-third_party x "X Ltd"
-group members = a, b, c
-fields { batteries { ev, stationary }, recycling }
-territories { world { europe { eu, uk }, asia { cn } } }
-asset joint "Joint" { class foreground type patent owners a 60%, b 40% tags core }
-asset solo "Solo" { class foreground type software owner c }
-asset bg "Background" { class background type know_how owner b tags excluded }
-grant G1 { exclusive license of solo from c to a field ev territory europe from 2026-01-01 until 2027-12-31 }
-"#;
+/// The shared small consortium, plus an exclusive grant for the generated
+/// licences to run into.
+const BASE: &str = concat!(
+    include_str!("fixtures/base.ipl"),
+    "grant G1 { exclusive license of solo from c to a field ev territory europe from 2026-01-01 until 2027-12-31 }\n"
+);
 
 const VERBS: [&str; 7] = [
     "use",

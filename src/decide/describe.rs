@@ -2,17 +2,9 @@
 //! (residual conditions, near misses).
 
 use crate::names::{ClauseInfo, Cond, Model, PartySelector, PartySet};
-use crate::syntax::ast::Duration;
+use crate::syntax::ast::percent_text;
 
 use super::eval::Part;
-
-pub fn duration(d: Duration) -> String {
-    d.to_string()
-}
-
-pub fn percent(hundredths: u32) -> String {
-    crate::syntax::ast::percent_text(hundredths)
-}
 
 pub fn party_set(model: &Model, set: &PartySet) -> String {
     let list = |items: &[PartySelector]| {
@@ -81,7 +73,7 @@ fn expr(model: &Model, cond: &Cond, precedence: u8) -> String {
         Cond::Bool(b) => b.to_string(),
         Cond::Exclusive => "exclusive".into(),
         Cond::Sublicensable => "sublicensable".into(),
-        Cond::Royalty(cmp, pct) => format!("royalty {} {}", cmp.as_str(), percent(*pct)),
+        Cond::Royalty(cmp, pct) => format!("royalty {} {}", cmp.as_str(), percent_text(*pct)),
         Cond::Until(cmp, date) => format!("until {} {date}", cmp.as_str()),
         Cond::FieldIn(n) => format!("field in {}", model.fields.name(*n)),
         Cond::TerritoryIn(n) => format!("territory in {}", model.territories.name(*n)),
@@ -94,12 +86,9 @@ fn expr(model: &Model, cond: &Cond, precedence: u8) -> String {
             )
         }
         Cond::ObjectionOf(set) => format!("objection of {}", party_set(model, set)),
-        Cond::NoticeTo(set, cmp, d) => format!(
-            "notice to {} {} {}",
-            party_set(model, set),
-            cmp.as_str(),
-            duration(*d)
-        ),
+        Cond::NoticeTo(set, cmp, d) => {
+            format!("notice to {} {} {}", party_set(model, set), cmp.as_str(), d)
+        }
     }
 }
 
@@ -142,17 +131,5 @@ pub fn line(model: &Model, clause: &ClauseInfo, part: Part, index: usize) -> Str
             .conditions
             .get(index)
             .map_or_else(String::new, |l| condition(model, &l.value)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentages_read_as_written() {
-        assert_eq!(percent(300), "3%");
-        assert_eq!(percent(1250), "12.5%");
-        assert_eq!(percent(1205), "12.05%");
     }
 }

@@ -4,7 +4,6 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::describe;
 use super::eval::Ctx;
 use super::logic::Tri;
 use crate::names::{ClauseId, Duty, Located, PartyRef};
@@ -62,7 +61,7 @@ pub fn outcomes(
                 .iter()
                 .map(|p| {
                     let name = model.party_name(p);
-                    let text = format!("notify `{name}` {} before", describe::duration(*due));
+                    let text = format!("notify `{name}` {} before", due);
                     match ctx.notice_days(p) {
                         Some(given) if given >= due_days => {
                             outcome(text, DutyStatus::Satisfied, None, None)
@@ -102,7 +101,7 @@ pub fn outcomes(
             }
             let text = format!(
                 "pay {} of income to {}",
-                describe::percent(*pct),
+                crate::syntax::ast::percent_text(*pct),
                 names(ctx, &owed)
             );
             vec![outcome(text, DutyStatus::Incurred, None, None)]

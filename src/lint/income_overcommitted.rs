@@ -48,7 +48,6 @@
 //! }
 //! ```
 
-use crate::decide::describe;
 use crate::decide::eval::Ctx;
 use crate::decide::logic::Tri;
 use crate::diagnostic::Diagnostic;
@@ -196,20 +195,20 @@ fn check(
                 .collect();
             shares.push(format!(
                 "{} to {} ({})",
-                describe::percent(*pct),
+                crate::syntax::ast::percent_text(*pct),
                 payees.join(", "),
                 cx.name(c)
             ));
             diag = diag.with_related(
                 cx.trim(duty.location),
-                format!("{} of income", describe::percent(*pct)),
+                format!("{} of income", crate::syntax::ast::percent_text(*pct)),
             );
         }
     }
     diag.message = format!(
         "an action permitted by {} owes {} of its income",
         cx.name(id),
-        describe::percent(total)
+        crate::syntax::ast::percent_text(total)
     );
     Some(diag.with_help(format!(
         "shares of income can total at most 100%; lower them, or narrow the clauses so they do not fall on the same action\n{}",

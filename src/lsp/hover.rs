@@ -147,7 +147,13 @@ fn asset(model: &Model, a: &AssetInfo) -> String {
         let owners: Vec<String> = a
             .owners
             .iter()
-            .map(|(p, share)| format!("{} {}", code(&model.party(*p).name), percent(*share)))
+            .map(|(p, share)| {
+                format!(
+                    "{} {}",
+                    code(&model.party(*p).name),
+                    crate::syntax::ast::percent_text(*share)
+                )
+            })
             .collect();
         text.push_str(&format!("\n\nowners: {}", owners.join(", ")));
     }
@@ -244,16 +250,6 @@ fn code(name: &str) -> String {
     format!("`{name}`")
 }
 
-/// A percentage from hundredths: 6000 is `60%`, 1250 is `12.5%`.
-pub fn percent(hundredths: u32) -> String {
-    let whole = hundredths / 100;
-    match hundredths % 100 {
-        0 => format!("{whole}%"),
-        f if f % 10 == 0 => format!("{whole}.{}%", f / 10),
-        f => format!("{whole}.{f:02}%"),
-    }
-}
-
 /// The span of the word (identifier characters) at an offset, outside
 /// comments and strings.
 pub fn word_at(text: &str, offset: usize) -> Option<Span> {
@@ -303,14 +299,6 @@ pub fn in_comment_or_string(prefix: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percentages() {
-        assert_eq!(percent(6000), "60%");
-        assert_eq!(percent(1250), "12.5%");
-        assert_eq!(percent(1234), "12.34%");
-        assert_eq!(percent(5), "0.05%");
-    }
 
     #[test]
     fn words_outside_comments() {

@@ -3,7 +3,6 @@
 //! `catl license sulfide_electrolyte to acme field ev territory eu on 2026-06-01 exclusive`.
 //! Unknown attributes are left out.
 
-use crate::decide::describe;
 use crate::names::{Action, Model, PartyRef};
 
 /// The action in action syntax; `parse_action` and `resolve_action` read
@@ -48,13 +47,13 @@ pub fn action_syntax(model: &Model, action: &Action) -> String {
         None => {}
     }
     if let Some(r) = action.royalty {
-        parts.push(format!("royalty {}", describe::percent(r)));
+        parts.push(format!("royalty {}", crate::syntax::ast::percent_text(r)));
     }
     if !action.notice.is_empty() {
         let given: Vec<String> = action
             .notice
             .iter()
-            .map(|(p, d)| format!("{} {}", party(p), describe::duration(*d)))
+            .map(|(p, d)| format!("{} {}", party(p), d))
             .collect();
         parts.push(format!("notice {}", given.join(", ")));
     }

@@ -8,19 +8,7 @@ use crate::source::SourceMap;
 use crate::span::FileId;
 use crate::syntax;
 
-const BASE: &str = r#"
-agreement "Test" { effective 2025-01-01 expires 2028-12-31 }
-party a "A"
-party b "B"
-party c "C"
-party a_sub "A Sub" affiliate of a
-third_party x "X Ltd"
-group members = a, b, c
-fields { batteries { ev, stationary }, recycling }
-territories { world { europe { eu, uk }, asia { cn } } }
-asset joint "Joint" { class foreground type patent owners a 60%, b 40% tags core }
-asset solo "Solo" { class foreground type software owner c }
-"#;
+const BASE: &str = include_str!("../../tests/fixtures/base.ipl");
 
 fn policy(clauses: &str) -> Policy {
     let mut sources = SourceMap::default();

@@ -529,3 +529,18 @@ pub struct ActionSyntax {
     pub objections: Option<Vec<Ident>>,
     pub span: Span,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_read_as_written() {
+        assert_eq!(percent_text(300), "3%");
+        assert_eq!(percent_text(6000), "60%");
+        assert_eq!(percent_text(1250), "12.5%");
+        assert_eq!(percent_text(1205), "12.05%");
+        assert_eq!(percent_text(1234), "12.34%");
+        assert_eq!(percent_text(5), "0.05%");
+    }
+}
