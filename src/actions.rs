@@ -12,7 +12,9 @@ use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::span::{FileId, Span};
-use crate::syntax::ast::{ActionSyntax, Duration, DurationUnit, Ident, Spanned};
+use crate::syntax::ast::{
+    ActionSyntax, Duration, DurationUnit, Ident, Money, NoticeGiven, Spanned,
+};
 use crate::syntax::{parse_date, parse_hundredths};
 
 /// One action as a JSON object or TOML table (LANGUAGE.md §3).
@@ -34,9 +36,37 @@ pub struct ActionRecord {
     pub royalty: Option<Royalty>,
     pub notice: Option<BTreeMap<String, String>>,
     pub consents: Option<Vec<String>>,
-    pub objections: Option<Vec<String>>,
+    #[serde(default)]
+    pub consents_pending: Vec<String>,
+    pub objections: Option<Objections>,
+    #[serde(default)]
+    pub objections_pending: Vec<String>,
+    /// `{"needed": true, "published": false}`
+    pub facts: Option<BTreeMap<String, bool>>,
+    /// `{"request": "2028-06-01"}`
+    pub events: Option<BTreeMap<String, String>>,
+    /// `"250000 EUR"`
+    pub income: Option<String>,
     /// Only in proposals: the decision the author expects.
     pub expect: Option<String>,
+}
+
+/// Objections: a list of parties, or each party with the day it objected
+/// (`null` when not known).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Objections {
+    List(Vec<String>),
+    Dated(BTreeMap<String, Option<String>>),
+}
+
+impl Objections {
+    fn entries(&self) -> Vec<(&str, Option<&str>)> {
+        match self {
+            Objections::List(l) => l.iter().map(|p| (p.as_str(), None)).collect(),
+            Objections::Dated(m) => m.iter().map(|(p, d)| (p.as_str(), d.as_deref())).collect(),
+        }
+    }
 }
 
 /// A date as a string, or (in TOML) as a date literal: `2026-06-01`.
@@ -106,15 +136,54 @@ impl ActionRecord {
             let list: Vec<String> = notice.iter().map(|(p, d)| format!("{p} {d}")).collect();
             parts.push(format!("notice {}", list.join(", ")));
         }
-        for (word, list) in [("consent", &r.consents), ("objection", &r.objections)] {
-            if let Some(list) = list {
-                let shown = if list.is_empty() {
-                    "none".to_string()
-                } else {
-                    list.join(", ")
-                };
-                parts.push(format!("{word} {shown}"));
+        let pending = |list: &[String]| {
+            if list.is_empty() {
+                String::new()
+            } else {
+                format!(" pending {}", list.join(", "))
             }
+        };
+        if let Some(list) = &r.consents {
+            let shown = if list.is_empty() {
+                "none".to_string()
+            } else {
+                list.join(", ")
+            };
+            parts.push(format!("consent {shown}{}", pending(&r.consents_pending)));
+        }
+        if let Some(objections) = &r.objections {
+            let entries = objections.entries();
+            let shown = if entries.is_empty() {
+                "none".to_string()
+            } else {
+                entries
+                    .iter()
+                    .map(|(p, d)| match d {
+                        Some(d) => format!("{p} on {d}"),
+                        None => p.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            parts.push(format!(
+                "objection {shown}{}",
+                pending(&r.objections_pending)
+            ));
+        }
+        if let Some(facts) = &r.facts
+            && !facts.is_empty()
+        {
+            let list: Vec<String> = facts
+                .iter()
+                .map(|(f, v)| if *v { f.clone() } else { format!("not {f}") })
+                .collect();
+            parts.push(format!("given {}", list.join(", ")));
+        }
+        for (event, day) in r.events.iter().flatten() {
+            parts.push(format!("{event} on {day}"));
+        }
+        if let Some(income) = &r.income {
+            parts.push(format!("income {income}"));
         }
         parts.join(" ")
     }
@@ -172,12 +241,15 @@ impl ActionRecord {
             Some(map) => Some(
                 map.iter()
                     .map(|(party, text)| match parse_duration(text, span) {
-                        Some(d) => Ok((ident(party), d)),
-                        None => Err(bad(
-                            "notice period",
-                            text,
-                            "write a duration such as \"45 days\"",
-                        )),
+                        Some(d) => Ok((ident(party), NoticeGiven::Ahead(d))),
+                        None => match date(text) {
+                            Ok(d) => Ok((ident(party), NoticeGiven::On(d.value))),
+                            Err(_) => Err(bad(
+                                "notice",
+                                text,
+                                "write a duration such as \"45 days\" or the day it was received, \"2026-03-01\"",
+                            )),
+                        },
                     })
                     .collect::<Result<Vec<_>, _>>()?,
             ),
@@ -199,10 +271,40 @@ impl ActionRecord {
                 .consents
                 .as_ref()
                 .map(|c| c.iter().map(|n| ident(n)).collect()),
-            objections: self
-                .objections
+            consents_pending: self.consents_pending.iter().map(|n| ident(n)).collect(),
+            objections: match &self.objections {
+                None => None,
+                Some(o) => Some(
+                    o.entries()
+                        .into_iter()
+                        .map(|(p, d)| Ok((ident(p), d.map(date).transpose()?)))
+                        .collect::<Result<Vec<_>, Diagnostic>>()?,
+                ),
+            },
+            objections_pending: self.objections_pending.iter().map(|n| ident(n)).collect(),
+            facts: self
+                .facts
                 .as_ref()
-                .map(|c| c.iter().map(|n| ident(n)).collect()),
+                .map(|f| f.iter().map(|(n, v)| (ident(n), *v)).collect()),
+            events: self
+                .events
+                .iter()
+                .flatten()
+                .map(|(e, d)| Ok((ident(e), date(d)?)))
+                .collect::<Result<Vec<_>, Diagnostic>>()?,
+            income: match &self.income {
+                None => None,
+                Some(text) => Some(Spanned {
+                    value: parse_money(text).ok_or_else(|| {
+                        bad(
+                            "income",
+                            text,
+                            "write an amount and a currency, e.g. \"250000 EUR\"",
+                        )
+                    })?,
+                    span,
+                }),
+            },
             span,
         })
     }
@@ -220,14 +322,40 @@ fn is_percent(text: &str) -> bool {
         && parse_hundredths(number) <= 10_000
 }
 
-/// `"45 days"`, `"6 months"`, `"1 year"`.
-pub fn parse_duration(text: &str, span: Span) -> Option<Duration> {
+/// `"250000 EUR"`, `"99.50 USD"`.
+pub fn parse_money(text: &str) -> Option<Money> {
     let mut words = text.split_whitespace();
+    let amount = words.next()?;
+    let currency = words.next()?;
+    let (whole, frac) = amount.split_once('.').unwrap_or((amount, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let valid = digits(whole)
+        && digits(frac)
+        && currency.len() == 3
+        && currency.bytes().all(|b| b.is_ascii_uppercase())
+        && words.next().is_none();
+    valid.then(|| Money {
+        cents: crate::syntax::parse_cents(amount),
+        currency: currency.to_string(),
+    })
+}
+
+/// `"45 days"`, `"10 working days"`, `"2 weeks"`, `"6 months"`, `"1 year"`.
+pub fn parse_duration(text: &str, span: Span) -> Option<Duration> {
+    let mut words = text.split_whitespace().peekable();
     let count: u32 = words.next()?.parse().ok()?;
-    let unit = match words.next()? {
-        "day" | "days" => DurationUnit::Days,
-        "month" | "months" => DurationUnit::Months,
-        "year" | "years" => DurationUnit::Years,
+    let kind = match words.peek() {
+        Some(&"working") | Some(&"calendar") => words.next(),
+        _ => None,
+    };
+    let unit = match (kind, words.next()?) {
+        (Some("working"), "day" | "days") => DurationUnit::WorkingDays,
+        (Some(_), "day" | "days") => DurationUnit::CalendarDays,
+        (Some(_), _) => return None,
+        (None, "day" | "days") => DurationUnit::Days,
+        (None, "week" | "weeks") => DurationUnit::Weeks,
+        (None, "month" | "months") => DurationUnit::Months,
+        (None, "year" | "years") => DurationUnit::Years,
         _ => return None,
     };
     words

@@ -1,27 +1,66 @@
-//! Calendar arithmetic on dates: `+ 1 month` from 2025-01-31 is 2025-02-28.
+//! Calendar arithmetic on dates: `+ 1 month` from 2025-01-31 is 2025-02-28;
+//! working days count Monday to Friday.
 
-use jiff::civil::Date;
+use jiff::civil::{Date, Weekday};
 
 use crate::syntax::ast::{Duration, DurationUnit};
+
+/// Longest run of working days stepped one by one; beyond it a duration is
+/// out of range (40 years of working days).
+const MAX_WORKING_DAYS: u32 = 10_500;
 
 fn span_of(duration: Duration) -> Option<jiff::Span> {
     let count = i64::from(duration.count);
     match duration.unit {
-        DurationUnit::Days => jiff::Span::new().try_days(count).ok(),
+        DurationUnit::Days | DurationUnit::CalendarDays => jiff::Span::new().try_days(count).ok(),
+        DurationUnit::Weeks => jiff::Span::new().try_weeks(count).ok(),
         DurationUnit::Months => jiff::Span::new().try_months(count).ok(),
         DurationUnit::Years => jiff::Span::new().try_years(count).ok(),
+        DurationUnit::WorkingDays => None,
     }
 }
 
 /// `date + duration`, clamped to the end of a shorter month; `None` past
 /// the calendar's range.
 pub fn add(date: Date, duration: Duration) -> Option<Date> {
-    date.checked_add(span_of(duration)?).ok()
+    shift(date, false, duration)
 }
 
 /// `date - duration`, clamped like [`add`].
 pub fn sub(date: Date, duration: Duration) -> Option<Date> {
-    date.checked_sub(span_of(duration)?).ok()
+    shift(date, true, duration)
+}
+
+/// `date ± duration`.
+pub fn shift(date: Date, minus: bool, duration: Duration) -> Option<Date> {
+    if duration.unit == DurationUnit::WorkingDays {
+        return working_days(date, minus, duration.count);
+    }
+    let span = span_of(duration)?;
+    if minus {
+        date.checked_sub(span).ok()
+    } else {
+        date.checked_add(span).ok()
+    }
+}
+
+/// Steps `count` working days (Monday to Friday) from `date`.
+fn working_days(mut date: Date, back: bool, count: u32) -> Option<Date> {
+    if count > MAX_WORKING_DAYS {
+        return None;
+    }
+    let mut left = count;
+    while left > 0 {
+        date = if back {
+            date.yesterday().ok()?
+        } else {
+            date.tomorrow().ok()?
+        };
+        if !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday) {
+            left -= 1;
+        }
+    }
+    Some(date)
 }
 
 /// The last day of a term that starts on `start`: the day before the
@@ -106,6 +145,32 @@ mod tests {
             d(2, DurationUnit::Months),
             d(45, DurationUnit::Days)
         ));
+    }
+
+    #[test]
+    fn working_days_skip_weekends() {
+        // Wednesday 2026-06-10 less 10 working days is Wednesday 2026-05-27.
+        assert_eq!(
+            sub(date(2026, 6, 10), d(10, DurationUnit::WorkingDays)),
+            Some(date(2026, 5, 27))
+        );
+        // Friday + 1 working day is Monday.
+        assert_eq!(
+            add(date(2026, 6, 12), d(1, DurationUnit::WorkingDays)),
+            Some(date(2026, 6, 15))
+        );
+        assert_eq!(
+            sub(date(2026, 6, 10), d(2, DurationUnit::Weeks)),
+            Some(date(2026, 5, 27))
+        );
+        assert_eq!(
+            sub(date(2030, 12, 31), d(30, DurationUnit::CalendarDays)),
+            Some(date(2030, 12, 1))
+        );
+        assert_eq!(
+            add(date(2026, 1, 1), d(u32::MAX, DurationUnit::WorkingDays)),
+            None
+        );
     }
 
     #[test]

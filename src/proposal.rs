@@ -197,15 +197,15 @@ fn place_names(syntax: &mut ActionSyntax, table: &DeTable) {
     set(&mut syntax.to, "to");
     set(&mut syntax.field, "field");
     set(&mut syntax.territory, "territory");
-    for (key, list) in [
-        ("consents", &mut syntax.consents),
-        ("objections", &mut syntax.objections),
-    ] {
-        let items = table.get(key).and_then(|v| v.get_ref().as_array());
-        if let (Some(list), Some(items)) = (list.as_mut(), items) {
-            for (ident, item) in list.iter_mut().zip(items.iter()) {
-                ident.span = span_of(item);
-            }
+    let items = |key: &str| table.get(key).and_then(|v| v.get_ref().as_array());
+    if let (Some(list), Some(items)) = (syntax.consents.as_mut(), items("consents")) {
+        for (ident, item) in list.iter_mut().zip(items.iter()) {
+            ident.span = span_of(item);
+        }
+    }
+    if let (Some(list), Some(items)) = (syntax.objections.as_mut(), items("objections")) {
+        for ((ident, _), item) in list.iter_mut().zip(items.iter()) {
+            ident.span = span_of(item);
         }
     }
     let notice = table.get("notice").and_then(|v| v.get_ref().as_table());
@@ -216,7 +216,9 @@ fn place_names(syntax: &mut ActionSyntax, table: &DeTable) {
                 .find(|(k, _)| k.get_ref().as_ref() == party.name)
             {
                 party.span = span_of(key);
-                duration.span = span_of(value);
+                if let crate::syntax::ast::NoticeGiven::Ahead(d) = duration {
+                    d.span = span_of(value);
+                }
             }
         }
     }

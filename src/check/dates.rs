@@ -20,7 +20,32 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             ItemKind::Agreement(a) => a.effective.iter().chain(&a.expires).for_each(&mut date),
             ItemKind::Asset(a) => a.created.iter().for_each(&mut date),
             ItemKind::Grant(g) => g.from.iter().chain(&g.until).for_each(&mut date),
-            ItemKind::Scenario(s) => s.action.date.iter().chain(&s.action.until).for_each(date),
+            ItemKind::Scenario(s) => {
+                let a = &s.action;
+                a.date
+                    .iter()
+                    .chain(&a.until)
+                    .chain(
+                        a.objections
+                            .iter()
+                            .flatten()
+                            .filter_map(|(_, d)| d.as_ref()),
+                    )
+                    .chain(a.events.iter().map(|(_, d)| d))
+                    .for_each(&mut date);
+                for (_, given) in a.notice.iter().flatten() {
+                    if let crate::syntax::ast::NoticeGiven::On(None) = given {
+                        // The builder keeps no span for the day: the
+                        // action's is the nearest place.
+                        invalid.push(a.span);
+                    }
+                }
+            }
+            ItemKind::Party(p) => [&p.joined, &p.left, &p.affiliate_from, &p.affiliate_until]
+                .into_iter()
+                .flatten()
+                .for_each(&mut date),
+            ItemKind::Amendment(a) => date(&a.effective),
             ItemKind::Clause(c) => {
                 for line in &c.lines {
                     match &line.kind {
@@ -32,7 +57,11 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                     }
                 }
             }
-            ItemKind::Party(_) | ItemKind::Group(_) | ItemKind::Tree(_) => {}
+            ItemKind::Group(_)
+            | ItemKind::Tree(_)
+            | ItemKind::Fact(_)
+            | ItemKind::Event(_)
+            | ItemKind::Instrument(_) => {}
         }
         out.extend(
             invalid
@@ -63,6 +92,10 @@ fn expr<'e>(e: &'e Expr, stack: &mut Vec<&'e Expr>, invalid: &mut Vec<Span>) {
             ExprKind::Or(parts) | ExprKind::And(parts) => stack.extend(parts.iter().rev()),
             ExprKind::Not(inner) => stack.push(inner),
             ExprKind::Until(_, t) => time(t, invalid),
+            ExprKind::TimeCmp(l, _, r) => {
+                time(l, invalid);
+                time(r, invalid);
+            }
             _ => {}
         }
     }

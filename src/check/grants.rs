@@ -95,7 +95,7 @@ fn exclusive_period(ctx: &Ctx, g: &Grant, id: GrantId, info: &GrantInfo) -> Opti
     let dates_valid = g.from.iter().chain(&g.until).all(|d| d.value.is_some());
     let names_valid =
         info.field.len() == g.field.len() && info.territory.len() == g.territory.len();
-    if !info.exclusive || !dates_valid || !names_valid {
+    if !info.exclusive() || !dates_valid || !names_valid {
         return None;
     }
     let start = info

@@ -47,11 +47,7 @@ pub(crate) fn run_scenarios(policy: &Policy, reporter: &mut Reporter) -> std::io
             continue;
         };
         let record = engine.decide(action);
-        let ok = record.decision == scenario.expect
-            && scenario
-                .expect_by
-                .as_ref()
-                .is_none_or(|by| record.decided_by.as_ref() == Some(by));
+        let check = crate::decide::scenario::check(&policy.model, scenario, &record);
         let mut result = ScenarioResult {
             title: &scenario.title,
             location: scenario.location,
@@ -60,7 +56,35 @@ pub(crate) fn run_scenarios(policy: &Policy, reporter: &mut Reporter) -> std::io
             record: &record,
             failure: None,
         };
-        if !ok {
+        if check.decision_ok && !check.passes() {
+            let mut failure: Option<Diagnostic> = None;
+            for (location, lacking) in &check.missing {
+                let diag = failure.take().map_or_else(
+                    || {
+                        Diagnostic::error(
+                            "ipl::test::scenario_failed",
+                            location.file,
+                            location.span,
+                            format!(
+                                "scenario `{}`: the decision does not carry {}",
+                                scenario.title,
+                                lacking.join(", ")
+                            ),
+                        )
+                        .with_label("not owed by the decision")
+                        .with_help(format!(
+                            "{}; the decision owes: {}",
+                            record.summary,
+                            owed_list(&record)
+                        ))
+                    },
+                    |d| d.with_related(*location, "not owed either"),
+                );
+                failure = Some(diag);
+            }
+            result.failure = failure;
+        }
+        if !check.decision_ok {
             let got = verdict(&record);
             let failure = Diagnostic::error(
                 "ipl::test::scenario_failed",
@@ -85,4 +109,20 @@ pub(crate) fn run_scenarios(policy: &Policy, reporter: &mut Reporter) -> std::io
         reporter.scenario(&result, &policy.sources)?;
     }
     Ok(())
+}
+
+/// What a decision carries, for a failed `owes` line's help.
+fn owed_list(record: &crate::decide::DecisionRecord) -> String {
+    let all: Vec<&str> = record
+        .obligations
+        .iter()
+        .chain(&record.open_preconditions)
+        .chain(&record.met_preconditions)
+        .map(|d| d.duty.as_str())
+        .collect();
+    if all.is_empty() {
+        "nothing".to_string()
+    } else {
+        all.join("; ")
+    }
 }

@@ -30,17 +30,59 @@ fn selector(model: &Model, s: &PartySelector) -> String {
         PartySelector::ThirdParties => "third_parties".into(),
         PartySelector::Owners => "owners".into(),
         PartySelector::CoOwners => "co_owners".into(),
+        PartySelector::FormerParties => "former_parties".into(),
+        PartySelector::DefaultingParties => "defaulting_parties".into(),
         PartySelector::AffiliatesOf(inner) => format!("affiliates of {}", selector(model, inner)),
     }
 }
 
 /// What a condition line requires, in IPL syntax: "`exclusive` holds",
-/// or for an `unless` line "`objection of parties` does not hold".
+/// or for an `unless` line "`objection of parties` does not hold"; a
+/// fact's description is quoted.
 pub fn condition(model: &Model, cond: &Cond) -> String {
-    match cond {
-        Cond::Not(inner) => format!("`{}` does not hold", expr(model, inner, 0)),
-        other => format!("`{}` holds", expr(model, other, 0)),
+    let (inner, verb) = match cond {
+        Cond::Not(inner) => (&**inner, "does not hold"),
+        other => (other, "holds"),
+    };
+    let mut text = format!("`{}` {verb}", expr(model, inner, 0));
+    let mut facts = Vec::new();
+    facts_of(inner, &mut facts);
+    facts.sort_unstable();
+    facts.dedup();
+    for f in facts {
+        if let Some(info) = model.facts.get(f.index()) {
+            text.push_str(&format!(" (`{}`: {})", info.name, info.description));
+        }
     }
+    text
+}
+
+fn facts_of(cond: &Cond, out: &mut Vec<crate::names::FactId>) {
+    match cond {
+        Cond::And(parts) | Cond::Or(parts) => parts.iter().for_each(|p| facts_of(p, out)),
+        Cond::Not(inner) => facts_of(inner, out),
+        Cond::Fact(f) => out.push(*f),
+        _ => {}
+    }
+}
+
+/// A point in time as written: `request + 90 days`, `created`.
+pub fn time(model: &Model, t: &crate::names::TimeExpr) -> String {
+    use crate::names::Anchor;
+    let mut text = match t.anchor {
+        Anchor::Date(d) => d.to_string(),
+        Anchor::Created => "created".to_string(),
+        Anchor::Event(e) => model
+            .events
+            .get(e.index())
+            .map_or_else(String::new, |e| e.name.clone()),
+        Anchor::ActionDate => "the action's date".to_string(),
+        Anchor::ActionUntil => "until".to_string(),
+    };
+    for (minus, d) in &t.offsets {
+        text.push_str(&format!(" {} {d}", if *minus { "-" } else { "+" }));
+    }
+    text
 }
 
 /// `precedence`: 0 top, 1 inside `or`, 2 inside `and`, 3 inside `not`.
@@ -85,7 +127,27 @@ fn expr(model: &Model, cond: &Cond, precedence: u8) -> String {
                 party_set(model, parties)
             )
         }
-        Cond::ObjectionOf(set) => format!("objection of {}", party_set(model, set)),
+        Cond::ObjectionOf {
+            parties,
+            after_notice,
+            before,
+        } => {
+            let mut text = format!("objection of {}", party_set(model, parties));
+            if let Some(d) = after_notice {
+                text.push_str(&format!(" within {d} after notice"));
+            }
+            if let Some(d) = before {
+                text.push_str(&format!(" within {d} before"));
+            }
+            text
+        }
+        Cond::Fact(f) => model
+            .facts
+            .get(f.index())
+            .map_or_else(String::new, |f| f.name.clone()),
+        Cond::TimeCmp(l, cmp, r) => {
+            format!("{} {} {}", time(model, l), cmp.as_str(), time(model, r))
+        }
         Cond::NoticeTo(set, cmp, d) => {
             format!("notice to {} {} {}", party_set(model, set), cmp.as_str(), d)
         }
@@ -119,14 +181,29 @@ pub fn line(model: &Model, clause: &ClauseInfo, part: Part, index: usize) -> Str
         Part::Territory => clause.territory.get(index).map_or_else(String::new, |l| {
             format!("territory {}", names(&model.territories, &l.value))
         }),
-        Part::Time => clause.windows.get(index).map_or_else(String::new, |l| {
-            match (l.value.from, l.value.until) {
+        Part::Time => match clause.windows.get(index) {
+            Some(l) => match (l.value.from, l.value.until) {
                 (Some(f), Some(u)) => format!("from {f} until {u}"),
                 (Some(f), None) => format!("from {f}"),
                 (None, Some(u)) => format!("until {u}"),
                 (None, None) => "any time".into(),
-            }
-        }),
+            },
+            None => clause
+                .moving_windows
+                .get(index - clause.windows.len())
+                .map_or_else(String::new, |l| match &l.value {
+                    Cond::TimeCmp(_, cmp, t) => format!(
+                        "{} {}",
+                        if *cmp == crate::syntax::ast::Cmp::Ge {
+                            "from"
+                        } else {
+                            "until"
+                        },
+                        time(model, t)
+                    ),
+                    other => condition(model, other),
+                }),
+        },
         Part::Condition => clause
             .conditions
             .get(index)

@@ -1,5 +1,6 @@
 //! Duties: preconditions checked against the action's facts (satisfied,
-//! violated or open) and obligations the action incurs.
+//! violated or open) and obligations the action incurs, one outcome per
+//! party owed; and the `owes` lines of scenarios matched against them.
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -8,6 +9,7 @@ use super::eval::Ctx;
 use super::logic::Tri;
 use crate::names::{ClauseId, Duty, Located, PartyRef};
 use crate::span::Location;
+use crate::syntax::ast::percent_text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -19,7 +21,35 @@ pub enum DutyStatus {
     Incurred,
 }
 
-/// A duty as it bears on one action (per party for preconditions).
+/// What one outcome owes, as data: the English is made from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Owed {
+    /// Notice to `party`, received by `deadline` (`None`: no day is early
+    /// enough).
+    Notify {
+        party: String,
+        deadline: Option<Date>,
+    },
+    Consent {
+        party: String,
+    },
+    /// A share of income in hundredths of a percent; `pro_rata` when it
+    /// is the party's ownership share.
+    Pay {
+        party: String,
+        hundredths: u32,
+        pro_rata: bool,
+    },
+    Compensate {
+        party: String,
+    },
+    Text {
+        text: String,
+    },
+}
+
+/// A duty as it bears on one action, for one party.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DutyOutcome {
     pub clause: String,
@@ -30,8 +60,12 @@ pub struct DutyOutcome {
     pub status: DutyStatus,
     /// For an open notice: the last day to give it.
     pub deadline: Option<Date>,
-    /// Why it is violated: "30 days' notice given, 45 due".
+    /// Why it is violated: "notice received on 2026-04-18, due by 2026-04-17".
     pub detail: Option<String>,
+    /// For a payment on an action that states its income: the amount.
+    pub amount: Option<String>,
+    #[serde(skip)]
+    pub owed: Owed,
     #[serde(skip)]
     pub location: Location,
 }
@@ -45,34 +79,47 @@ pub fn outcomes(
     duty: &Located<Duty>,
 ) -> Vec<DutyOutcome> {
     let model = ctx.model;
-    let outcome = |duty_text: String, status, deadline, detail| DutyOutcome {
+    let outcome = |duty_text: String, owed: Owed, status, deadline, detail| DutyOutcome {
         clause: label.to_string(),
         clause_id,
         duty: duty_text,
         status,
         deadline,
         detail,
+        amount: None,
+        owed,
         location: duty.location,
     };
+    let name = |p: &PartyRef| model.party_name(p).to_string();
     match &duty.value {
         Duty::Notify(parties, due) => {
-            let due_days = ctx.days_before(*due);
+            let deadline = ctx.deadline(*due);
             ctx.members(parties)
                 .iter()
                 .map(|p| {
-                    let name = model.party_name(p);
-                    let text = format!("notify `{name}` {} before", due);
-                    match ctx.notice_days(p) {
-                        Some(given) if given >= due_days => {
-                            outcome(text, DutyStatus::Satisfied, None, None)
+                    let text = format!("notify `{}` {} before", name(p), due);
+                    let owed = Owed::Notify {
+                        party: name(p),
+                        deadline,
+                    };
+                    match ctx.notice_received(p) {
+                        Some(received) if deadline.is_some_and(|d| received <= d) => {
+                            outcome(text, owed, DutyStatus::Satisfied, None, None)
                         }
-                        Some(given) => outcome(
-                            text,
-                            DutyStatus::Violated,
-                            None,
-                            Some(format!("{given} days' notice given, {due_days} due")),
-                        ),
-                        None => outcome(text, DutyStatus::Open, ctx.deadline(*due), None),
+                        Some(received) => {
+                            let due_by = deadline.map_or_else(
+                                || "no day is early enough".to_string(),
+                                |d| format!("due by {d}"),
+                            );
+                            outcome(
+                                text,
+                                owed,
+                                DutyStatus::Violated,
+                                None,
+                                Some(format!("notice received on {received}, {due_by}")),
+                            )
+                        }
+                        None => outcome(text, owed, DutyStatus::Open, deadline, None),
                     }
                 })
                 .collect()
@@ -81,51 +128,135 @@ pub fn outcomes(
             .members(parties)
             .iter()
             .map(|p| {
-                let text = format!("obtain the consent of `{}`", model.party_name(p));
+                let text = format!("obtain the consent of `{}`", name(p));
+                let owed = Owed::Consent { party: name(p) };
                 match ctx.consented(p) {
-                    Tri::True => outcome(text, DutyStatus::Satisfied, None, None),
+                    Tri::True => outcome(text, owed, DutyStatus::Satisfied, None, None),
                     Tri::False => outcome(
                         text,
+                        owed,
                         DutyStatus::Violated,
                         None,
                         Some("no consent given".to_string()),
                     ),
-                    Tri::Unknown => outcome(text, DutyStatus::Open, None, None),
+                    Tri::Unknown => outcome(text, owed, DutyStatus::Open, None, None),
                 }
             })
             .collect(),
-        Duty::Pay(pct, parties) => {
-            let owed = ctx.members(parties);
-            if owed.is_empty() {
-                return Vec::new();
-            }
-            let text = format!(
-                "pay {} of income to {}",
-                crate::syntax::ast::percent_text(*pct),
-                names(ctx, &owed)
-            );
-            vec![outcome(text, DutyStatus::Incurred, None, None)]
-        }
-        Duty::Compensate(parties) => {
-            let owed = ctx.members(parties);
-            if owed.is_empty() {
-                return Vec::new();
-            }
-            vec![outcome(
-                format!("compensate {} fairly", names(ctx, &owed)),
-                DutyStatus::Incurred,
-                None,
-                None,
-            )]
-        }
-        Duty::Text(text) => vec![outcome(text.clone(), DutyStatus::Incurred, None, None)],
+        Duty::Pay(pct, parties) => ctx
+            .members(parties)
+            .iter()
+            .map(|p| payment(ctx, &outcome, name(p), *pct, false))
+            .collect(),
+        Duty::Share(parties) => ctx
+            .members(parties)
+            .iter()
+            .filter_map(|p| {
+                let PartyRef::Known(id) = p else { return None };
+                let share = ctx
+                    .asset
+                    .owners
+                    .iter()
+                    .find(|(owner, _)| owner == id)
+                    .map(|(_, s)| *s)?;
+                Some(payment(ctx, &outcome, name(p), share, true))
+            })
+            .collect(),
+        Duty::Compensate(parties) => ctx
+            .members(parties)
+            .iter()
+            .map(|p| {
+                outcome(
+                    format!("compensate `{}` fairly", name(p)),
+                    Owed::Compensate { party: name(p) },
+                    DutyStatus::Incurred,
+                    None,
+                    None,
+                )
+            })
+            .collect(),
+        Duty::Text(text) => vec![outcome(
+            text.clone(),
+            Owed::Text { text: text.clone() },
+            DutyStatus::Incurred,
+            None,
+            None,
+        )],
     }
 }
 
-fn names(ctx: &Ctx, parties: &[PartyRef]) -> String {
-    let names: Vec<String> = parties
-        .iter()
-        .map(|p| format!("`{}`", ctx.model.party_name(p)))
-        .collect();
-    names.join(", ")
+fn payment(
+    ctx: &Ctx,
+    outcome: &dyn Fn(String, Owed, DutyStatus, Option<Date>, Option<String>) -> DutyOutcome,
+    party: String,
+    hundredths: u32,
+    pro_rata: bool,
+) -> DutyOutcome {
+    let share = if pro_rata {
+        " (its ownership share)"
+    } else {
+        ""
+    };
+    let text = format!(
+        "pay {} of income to `{party}`{share}",
+        percent_text(hundredths)
+    );
+    let mut o = outcome(
+        text,
+        Owed::Pay {
+            party,
+            hundredths,
+            pro_rata,
+        },
+        DutyStatus::Incurred,
+        None,
+        None,
+    );
+    o.amount = ctx.action.income.as_ref().map(|income| {
+        let cents = u128::from(income.cents) * u128::from(hundredths) / 10_000;
+        crate::syntax::ast::Money {
+            cents: u64::try_from(cents).unwrap_or(u64::MAX),
+            currency: income.currency.clone(),
+        }
+        .to_string()
+    });
+    o
+}
+
+/// Does a decision carry what an `owes` line asks for? Every outcome the
+/// line expands to (one per party) must match an obligation incurred or a
+/// precondition met or open. Returns what is missing, in words.
+pub fn missing_owed<'o>(
+    ctx: &Ctx,
+    owes: &Located<Duty>,
+    carried: impl Iterator<Item = &'o DutyOutcome> + Clone,
+) -> Vec<String> {
+    let wanted = outcomes(ctx, ClauseId(0), "", owes);
+    if wanted.is_empty() {
+        return vec!["a duty owed to nobody but the actor".to_string()];
+    }
+    wanted
+        .into_iter()
+        .filter(|w| !carried.clone().any(|c| owed_matches(&w.owed, &c.owed)))
+        .map(|w| w.duty)
+        .collect()
+}
+
+/// `share income with P pro_rata` counts as `pay S% of income to P`.
+fn owed_matches(wanted: &Owed, carried: &Owed) -> bool {
+    match (wanted, carried) {
+        (
+            Owed::Pay {
+                party: a,
+                hundredths: x,
+                ..
+            },
+            Owed::Pay {
+                party: b,
+                hundredths: y,
+                ..
+            },
+        ) => a == b && x == y,
+        (a, b) => a == b,
+    }
 }

@@ -7,8 +7,8 @@ use serde::Serialize;
 use super::logic::Tri;
 use crate::dates;
 use crate::names::{
-    Action, AssetInfo, AssetSelector, ClauseInfo, Cond, Hierarchy, Model, NodeId, PartyRef,
-    PartyRole, PartySelector, PartySet,
+    Action, Anchor, AssetInfo, AssetSelector, ClauseInfo, Cond, Hierarchy, Model, NodeId, PartyRef,
+    PartyRole, PartySelector, PartySet, TimeExpr,
 };
 use crate::span::Location;
 use crate::syntax::ast::{ClauseKind, Duration};
@@ -205,6 +205,13 @@ impl<'a> Ctx<'a> {
                 return eval;
             }
         }
+        let fixed = clause.windows.len();
+        for (i, line) in clause.moving_windows.iter().enumerate() {
+            let value = self.cond(&line.value);
+            if record(Part::Time, fixed + i, line.location, value, &mut eval) {
+                return eval;
+            }
+        }
         for (i, line) in clause.conditions.iter().enumerate() {
             let value = self.cond(&line.value);
             if record(Part::Condition, i, line.location, value, &mut eval) {
@@ -239,29 +246,54 @@ impl<'a> Ctx<'a> {
             PartyRef::Known(p) => Some(*p),
             PartyRef::Outsider(_) => None,
         };
+        let date = self.action.date;
         match selector {
             PartySelector::Anyone => true,
-            PartySelector::ThirdParties => {
-                known.is_none_or(|p| self.model.party(p).role == PartyRole::ThirdParty)
-            }
+            PartySelector::ThirdParties => known.is_none_or(|p| self.is_third_party(p)),
             PartySelector::Party(p) => known == Some(*p),
             PartySelector::Group(g) => {
                 known.is_some_and(|p| self.model.groups[g.index()].members.contains(&p))
             }
             PartySelector::Signatories => {
-                known.is_some_and(|p| self.model.party(p).role == PartyRole::Signatory)
+                known.is_some_and(|p| self.model.party(p).member_on(date))
             }
+            PartySelector::FormerParties => {
+                known.is_some_and(|p| self.model.party(p).former_on(date))
+            }
+            PartySelector::DefaultingParties => known.is_some_and(|p| {
+                let info = self.model.party(p);
+                info.former_on(date) && info.defaulting
+            }),
             PartySelector::Owners => known.is_some_and(|p| self.asset.is_owner(p)),
             PartySelector::CoOwners => {
                 known.is_some_and(|p| self.asset.is_owner(p) && p != self.action.actor)
             }
-            PartySelector::AffiliatesOf(inner) => {
-                known.is_some_and(|p| match self.model.party(p).role {
-                    PartyRole::Affiliate(parent) => {
-                        self.selector_has(inner, &PartyRef::Known(parent))
-                    }
-                    _ => false,
-                })
+            PartySelector::AffiliatesOf(inner) => known.is_some_and(|p| {
+                self.model
+                    .party(p)
+                    .affiliate_of_on(date)
+                    .is_some_and(|parent| self.selector_has(inner, &PartyRef::Known(parent)))
+            }),
+        }
+    }
+
+    /// A third party on the action's date: a declared outsider, a
+    /// signatory that is not a member that day, an affiliate whose
+    /// affiliation is not in force (or any affiliate, when the agreement
+    /// says `third_parties include affiliates`).
+    fn is_third_party(&self, party: crate::names::PartyId) -> bool {
+        let info = self.model.party(party);
+        let date = self.action.date;
+        match info.role {
+            PartyRole::ThirdParty => true,
+            PartyRole::Signatory => !info.member_on(date),
+            PartyRole::Affiliate(_) => {
+                info.affiliate_of_on(date).is_none()
+                    || self
+                        .model
+                        .agreement
+                        .as_ref()
+                        .is_some_and(|a| a.include_affiliates)
             }
         }
     }
@@ -276,34 +308,113 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
-    /// The notice given to a party, in days before the action's date.
-    pub fn notice_days(&self, party: &PartyRef) -> Option<i64> {
+    /// The day a party received notice, when stated.
+    pub fn notice_received(&self, party: &PartyRef) -> Option<Date> {
         self.action
             .notice
             .iter()
             .find(|(p, _)| p == party)
-            .map(|(_, d)| self.days_before(*d))
+            .map(|(_, d)| *d)
     }
 
-    /// A duration before the action's date, in days.
-    pub fn days_before(&self, duration: Duration) -> i64 {
-        match dates::sub(self.action.date, duration) {
-            Some(earlier) => dates::days_between(earlier, self.action.date),
-            None => i64::MAX,
-        }
-    }
-
-    /// The last day a notice of `duration` can be given.
+    /// The last day a notice of `duration` can be received; `None` when
+    /// that day lies before the calendar's start.
     pub fn deadline(&self, duration: Duration) -> Option<Date> {
         dates::sub(self.action.date, duration)
     }
 
-    pub fn consented(&self, party: &PartyRef) -> Tri {
-        Tri::from_option(self.action.consents.as_ref().map(|c| c.contains(party)))
+    /// Does a notice received on `received` compare to a notice period of
+    /// `duration` as `cmp` says? Lengths compare as calendar dates.
+    pub fn notice_holds(
+        &self,
+        received: Date,
+        cmp: crate::syntax::ast::Cmp,
+        duration: Duration,
+    ) -> bool {
+        match self.deadline(duration) {
+            // Received on or before the deadline: at least the period.
+            Some(deadline) => cmp.holds(deadline, received),
+            // No day is that long before: only shorter notices exist.
+            None => cmp.holds(Date::MIN, Date::MAX),
+        }
     }
 
-    pub fn objected(&self, party: &PartyRef) -> Tri {
-        Tri::from_option(self.action.objections.as_ref().map(|c| c.contains(party)))
+    /// Consented, not (the answer stated), or unknown (pending, or no
+    /// consent set stated).
+    pub fn consented(&self, party: &PartyRef) -> Tri {
+        let a = self.action;
+        match &a.consents {
+            Some(c) if c.contains(party) => Tri::True,
+            _ if a.consents_pending.contains(party) => Tri::Unknown,
+            Some(_) => Tri::False,
+            None => Tri::Unknown,
+        }
+    }
+
+    /// Did `party` object by the action's date, within the qualifiers?
+    pub fn objected(
+        &self,
+        party: &PartyRef,
+        after_notice: Option<Duration>,
+        before: Option<Duration>,
+    ) -> Tri {
+        let a = self.action;
+        let Some(objections) = &a.objections else {
+            return Tri::Unknown;
+        };
+        let date = a.date;
+        let notice = self.notice_received(party);
+        let earliest = before.map(|d| dates::sub(date, d));
+        let counted = Tri::any(
+            objections
+                .iter()
+                .filter(|(p, day)| p == party && day.is_none_or(|d| d <= date))
+                .map(|(_, day)| {
+                    let within_notice = match after_notice {
+                        None => Tri::True,
+                        Some(d) => match (day, notice) {
+                            (Some(day), Some(n)) => {
+                                dates::add(n, d).is_none_or(|last| *day <= last).into()
+                            }
+                            _ => Tri::Unknown,
+                        },
+                    };
+                    let within_before = match earliest {
+                        None => Tri::True,
+                        Some(first) => match day {
+                            Some(day) => first.is_none_or(|f| f <= *day).into(),
+                            None => Tri::Unknown,
+                        },
+                    };
+                    within_notice.and(within_before)
+                }),
+        );
+        if counted == Tri::False && a.objections_pending.contains(party) {
+            Tri::Unknown
+        } else {
+            counted
+        }
+    }
+
+    /// The day a point in time falls on for this action; `None` when it
+    /// rests on an unstated event or a missing `created`.
+    pub fn time(&self, t: &TimeExpr) -> Option<Date> {
+        let base = match t.anchor {
+            Anchor::Date(d) => d,
+            Anchor::Created => self.asset.created?,
+            Anchor::Event(e) => self.action.event(e)?,
+            Anchor::ActionDate => self.action.date,
+            Anchor::ActionUntil => self.action.until.unwrap_or(Date::MAX),
+        };
+        t.offsets.iter().try_fold(base, |d, (minus, duration)| {
+            // Past the calendar's range: clamp, so that comparisons stay
+            // meaningful (a window reaching past 9999 is open).
+            Some(dates::shift(d, *minus, *duration).unwrap_or(if *minus {
+                Date::MIN
+            } else {
+                Date::MAX
+            }))
+        })
     }
 
     pub fn cond(&self, cond: &Cond) -> Tri {
@@ -335,15 +446,28 @@ impl<'a> Ctx<'a> {
             Cond::ConsentOf { any: true, parties } => {
                 Tri::any(self.members(parties).iter().map(|p| self.consented(p)))
             }
-            Cond::ObjectionOf(parties) => {
-                Tri::any(self.members(parties).iter().map(|p| self.objected(p)))
-            }
+            Cond::ObjectionOf {
+                parties,
+                after_notice,
+                before,
+            } => Tri::any(
+                self.members(parties)
+                    .iter()
+                    .map(|p| self.objected(p, *after_notice, *before)),
+            ),
             Cond::NoticeTo(parties, cmp, duration) => {
-                let due = self.days_before(*duration);
                 Tri::all(self.members(parties).iter().map(|p| {
-                    Tri::from_option(self.notice_days(p).map(|given| cmp.holds(given, due)))
+                    Tri::from_option(
+                        self.notice_received(p)
+                            .map(|received| self.notice_holds(received, *cmp, *duration)),
+                    )
                 }))
             }
+            Cond::Fact(fact) => Tri::from_option(a.fact(*fact)),
+            Cond::TimeCmp(left, cmp, right) => match (self.time(left), self.time(right)) {
+                (Some(l), Some(r)) => cmp.holds(l, r).into(),
+                _ => Tri::Unknown,
+            },
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The clause index: which clauses can concern an action, found by asset
 //! and verb instead of scanning every clause.
 
-use crate::names::{AssetSelector, ClauseId, GrantId, Model};
+use crate::names::{AssetSelector, ClauseId, GrantId, Model, NodeId};
 use crate::syntax::ast::ClauseKind;
 
 /// Candidate clauses per asset and per verb, in source order.
@@ -13,8 +13,31 @@ pub struct Index {
     /// Every other clause (any asset, or class/type filters), listed under
     /// each verb it can concern.
     by_verb: Vec<Vec<ClauseId>>,
-    /// Exclusive grants per asset.
-    exclusive_grants: Vec<Vec<GrantId>>,
+    /// Each clause's place in source order.
+    order: Vec<u32>,
+    /// Grants per asset, in source order.
+    grants: Vec<Vec<GrantId>>,
+    /// Exclusive and sole grants per asset, in source order.
+    blocking_grants: Vec<Vec<GrantId>>,
+}
+
+/// Can a clause with these verbs concern an action with `verb`? Permits
+/// must cover the verb; forbids and obliges need only overlap it.
+pub fn concerns_verb(
+    model: &Model,
+    kind: ClauseKind,
+    verbs: Option<&[NodeId]>,
+    verb: NodeId,
+) -> bool {
+    verbs.is_none_or(|verbs| {
+        verbs.iter().any(|&c| {
+            if kind == ClauseKind::Permit {
+                model.verbs.covers(c, verb)
+            } else {
+                model.verbs.overlaps(c, verb)
+            }
+        })
+    })
 }
 
 impl Index {
@@ -22,9 +45,14 @@ impl Index {
         let mut index = Index {
             by_asset: vec![Vec::new(); model.assets.len()],
             by_verb: vec![Vec::new(); model.verbs.nodes.len()],
-            exclusive_grants: vec![Vec::new(); model.assets.len()],
+            order: model.clauses.iter().map(|c| c.order).collect(),
+            grants: vec![Vec::new(); model.assets.len()],
+            blocking_grants: vec![Vec::new(); model.assets.len()],
         };
-        for (i, clause) in model.clauses.iter().enumerate() {
+        let mut clauses: Vec<usize> = (0..model.clauses.len()).collect();
+        clauses.sort_by_key(|&i| (model.clauses[i].order, i));
+        for i in clauses {
+            let clause = &model.clauses[i];
             let id = ClauseId(i as u32);
             let specific = clause.assets.as_ref().filter(|selectors| {
                 selectors.iter().all(|s| match s {
@@ -55,28 +83,28 @@ impl Index {
                     }
                 }
                 None => {
-                    let inside = clause.kind == ClauseKind::Permit;
                     for (v, list) in index.by_verb.iter_mut().enumerate() {
-                        let verb = crate::names::NodeId(v as u32);
-                        let concerned = clause.verbs.as_ref().is_none_or(|verbs| {
-                            verbs.iter().any(|&c| {
-                                if inside {
-                                    model.verbs.covers(c, verb)
-                                } else {
-                                    model.verbs.overlaps(c, verb)
-                                }
-                            })
-                        });
-                        if concerned {
+                        if concerns_verb(
+                            model,
+                            clause.kind,
+                            clause.verbs.as_deref(),
+                            NodeId(v as u32),
+                        ) {
                             list.push(id);
                         }
                     }
                 }
             }
         }
-        for (i, grant) in model.grants.iter().enumerate() {
-            if let (true, Some(asset)) = (grant.exclusive, grant.asset) {
-                index.exclusive_grants[asset.index()].push(GrantId(i as u32));
+        let mut grants: Vec<usize> = (0..model.grants.len()).collect();
+        grants.sort_by_key(|&i| (model.grants[i].order, i));
+        for i in grants {
+            let grant = &model.grants[i];
+            if let Some(asset) = grant.asset {
+                index.grants[asset.index()].push(GrantId(i as u32));
+                if grant.exclusive() {
+                    index.blocking_grants[asset.index()].push(GrantId(i as u32));
+                }
             }
         }
         index
@@ -87,10 +115,11 @@ impl Index {
     pub fn candidates(&self, asset: usize, verb: usize) -> Vec<ClauseId> {
         let a = self.by_asset.get(asset).map_or(&[][..], Vec::as_slice);
         let v = self.by_verb.get(verb).map_or(&[][..], Vec::as_slice);
+        let key = |c: ClauseId| (self.order.get(c.index()).copied().unwrap_or(0), c);
         let mut out = Vec::with_capacity(a.len() + v.len());
         let (mut i, mut j) = (0, 0);
         while i < a.len() && j < v.len() {
-            if a[i] <= v[j] {
+            if key(a[i]) <= key(v[j]) {
                 out.push(a[i]);
                 i += 1;
             } else {
@@ -103,7 +132,11 @@ impl Index {
         out
     }
 
-    pub fn exclusive_grants(&self, asset: usize) -> &[GrantId] {
-        self.exclusive_grants.get(asset).map_or(&[], Vec::as_slice)
+    pub fn grants(&self, asset: usize) -> &[GrantId] {
+        self.grants.get(asset).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn blocking_grants(&self, asset: usize) -> &[GrantId] {
+        self.blocking_grants.get(asset).map_or(&[], Vec::as_slice)
     }
 }

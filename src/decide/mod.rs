@@ -5,36 +5,60 @@ pub mod describe;
 pub mod duties;
 pub mod eval;
 mod grants;
-mod index;
+pub mod index;
 pub mod logic;
+mod priority;
 pub mod record;
+pub mod scenario;
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use duties::{DutyOutcome, DutyStatus};
 use eval::{ClauseEval, Ctx};
 use logic::Tri;
+pub use priority::Priority;
 pub use record::*;
 
-use crate::names::{Action, ClauseId, Model};
+use crate::names::{Action, ClauseId, GrantId, Model};
+use crate::span::Location;
 use crate::syntax::ast::{ClauseKind, Decision};
 
-/// A policy compiled for deciding: the model plus its clause index.
+/// A policy compiled for deciding: the model, its clause index and the
+/// priority between clauses.
 pub struct Engine<'m> {
     model: &'m Model,
     index: index::Index,
+    priority: Priority,
     /// Clause labels and titles, shared by every decision record.
     labels: Vec<(Arc<str>, Option<Arc<str>>)>,
 }
 
+/// What permits an action: a permit clause, or a grant its actor holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PermitBy {
+    Clause(ClauseId),
+    Grant(GrantId),
+}
+
 /// A permit's standing for one action.
 struct PermitOutcome {
-    id: ClauseId,
+    by: PermitBy,
+    order: u32,
     decision: Decision,
     residuals: Vec<String>,
     open: Vec<DutyOutcome>,
+    met: Vec<DutyOutcome>,
     obligations: Vec<DutyOutcome>,
+}
+
+/// A permit that applies or may apply, and why it did not decide.
+struct LivePermit {
+    by: PermitBy,
+    order: u32,
+    /// The applicable forbids that block it.
+    blocked_by: Vec<ClauseId>,
+    /// Its violated preconditions (its own and its obliges').
+    violated: Vec<DutyOutcome>,
 }
 
 impl<'m> Engine<'m> {
@@ -52,12 +76,18 @@ impl<'m> Engine<'m> {
         Engine {
             model,
             index: index::Index::new(model),
+            priority: Priority::new(model),
             labels,
         }
     }
 
     pub fn model(&self) -> &'m Model {
         self.model
+    }
+
+    /// How one clause's scope and conditions bear on an action.
+    pub fn evaluate(&self, clause: ClauseId, action: &Action) -> ClauseEval {
+        Ctx::new(self.model, action).clause(self.model.clause(clause))
     }
 
     /// Decides one action.
@@ -69,6 +99,7 @@ impl<'m> Engine<'m> {
             .candidates(action.asset.index(), action.verb.index());
         let evals: Vec<(ClauseId, ClauseEval)> = candidates
             .into_iter()
+            .filter(|id| model.clause(*id).in_force.on(action.date))
             .map(|id| (id, ctx.clause(model.clause(id))))
             .collect();
         let of_kind = |kind: ClauseKind, tri: Tri| {
@@ -79,29 +110,20 @@ impl<'m> Engine<'m> {
         };
         let forbids: Vec<ClauseId> = of_kind(ClauseKind::Forbid, Tri::True).collect();
         let maybe_forbids: Vec<ClauseId> = of_kind(ClauseKind::Forbid, Tri::Unknown).collect();
-        let obliges: Vec<ClauseId> = of_kind(ClauseKind::Oblige, Tri::True).collect();
-        let maybe_obliges: Vec<ClauseId> = of_kind(ClauseKind::Oblige, Tri::Unknown).collect();
-
-        // Duties every permit carries along: those of applicable obliges.
-        let oblige_duties: Vec<DutyOutcome> =
-            obliges.iter().flat_map(|&o| self.duties(&ctx, o)).collect();
-        let mut oblige_residuals = Vec::new();
-        for &o in &maybe_obliges {
-            let pending = self
-                .duties(&ctx, o)
-                .into_iter()
-                .filter(|d| matches!(d.status, DutyStatus::Open | DutyStatus::Violated));
-            if pending.count() > 0 {
-                oblige_residuals.push(format!(
-                    "if clause {} applies, its duties are met",
-                    model.clause(o).label
-                ));
-            }
-        }
+        let obliges: Vec<(ClauseId, Vec<DutyOutcome>)> = of_kind(ClauseKind::Oblige, Tri::True)
+            .map(|o| (o, self.duties(&ctx, o)))
+            .collect();
+        let maybe_obliges: Vec<ClauseId> = of_kind(ClauseKind::Oblige, Tri::Unknown)
+            .filter(|&o| {
+                self.duties(&ctx, o)
+                    .iter()
+                    .any(|d| matches!(d.status, DutyStatus::Open | DutyStatus::Violated))
+            })
+            .collect();
 
         let mut consulted: Vec<ClauseStatus> = Vec::new();
         let mut outcomes: Vec<PermitOutcome> = Vec::new();
-        let mut violated: Vec<DutyOutcome> = Vec::new();
+        let mut live: Vec<LivePermit> = Vec::new();
         for (id, eval) in &evals {
             let clause = model.clause(*id);
             let status = match (clause.kind, eval.tri()) {
@@ -109,20 +131,35 @@ impl<'m> Engine<'m> {
                     parts: eval.failed.iter().map(|l| l.part).collect(),
                 },
                 (ClauseKind::Permit, tri) => {
-                    if let Some(&f) = forbids.iter().find(|&&f| !self.prevails(*id, f)) {
+                    let by = PermitBy::Clause(*id);
+                    let blocked_by: Vec<ClauseId> = forbids
+                        .iter()
+                        .copied()
+                        .filter(|&f| !self.prevails(*id, f))
+                        .collect();
+                    let status = if let Some(&f) = blocked_by.first() {
                         Status::BlockedBy {
                             label: model.clause(f).label.clone(),
                         }
                     } else {
-                        let outcome = self.permit_outcome(
-                            &ctx,
-                            *id,
-                            eval,
-                            tri,
+                        let mut residuals = Vec::new();
+                        if tri == Tri::Unknown {
+                            residuals.extend(
+                                eval.unknown
+                                    .iter()
+                                    .map(|l| describe::line(model, clause, l.part, l.index)),
+                            );
+                        }
+                        let own = self.duties(&ctx, *id);
+                        match self.permit_outcome(
+                            by,
+                            clause.order,
+                            residuals,
+                            own,
                             &maybe_forbids,
-                            &oblige_duties,
-                        );
-                        match outcome {
+                            &maybe_obliges,
+                            &obliges,
+                        ) {
                             Ok(o) => {
                                 let status = if o.decision == Decision::Permit {
                                     Status::Applied
@@ -132,12 +169,26 @@ impl<'m> Engine<'m> {
                                 outcomes.push(o);
                                 status
                             }
-                            Err(v) => {
-                                violated.extend(v);
+                            Err(violated) => {
+                                live.push(LivePermit {
+                                    by,
+                                    order: clause.order,
+                                    blocked_by: Vec::new(),
+                                    violated,
+                                });
                                 Status::Violated
                             }
                         }
+                    };
+                    if !blocked_by.is_empty() {
+                        live.push(LivePermit {
+                            by,
+                            order: clause.order,
+                            blocked_by,
+                            violated: Vec::new(),
+                        });
                     }
+                    status
                 }
                 (_, Tri::True) => Status::Applied,
                 (_, _) => Status::MayApply,
@@ -151,6 +202,37 @@ impl<'m> Engine<'m> {
                 location: clause.location,
             });
         }
+        // Grants held by the actor decide like permits without priority.
+        for gp in grants::permits(&ctx, &self.index) {
+            let grant = model.grant(gp.id);
+            let by = PermitBy::Grant(gp.id);
+            if !forbids.is_empty() {
+                live.push(LivePermit {
+                    by,
+                    order: grant.order,
+                    blocked_by: forbids.clone(),
+                    violated: Vec::new(),
+                });
+                continue;
+            }
+            match self.permit_outcome(
+                by,
+                grant.order,
+                gp.residuals,
+                Vec::new(),
+                &maybe_forbids,
+                &maybe_obliges,
+                &obliges,
+            ) {
+                Ok(o) => outcomes.push(o),
+                Err(violated) => live.push(LivePermit {
+                    by,
+                    order: grant.order,
+                    blocked_by: Vec::new(),
+                    violated,
+                }),
+            }
+        }
 
         let grant_check = grants::check(&ctx, &self.index);
         let mut record = DecisionRecord {
@@ -158,29 +240,38 @@ impl<'m> Engine<'m> {
             decided_by: None,
             decided_by_kind: None,
             decided_by_location: None,
+            decided_by_version: None,
             summary: String::new(),
             alternatives: Vec::new(),
             residual_conditions: Vec::new(),
             open_preconditions: Vec::new(),
-            violated_preconditions: violated,
+            met_preconditions: Vec::new(),
+            violated_preconditions: Vec::new(),
             obligations: Vec::new(),
             near_misses: Vec::new(),
             consulted,
         };
 
         if outcomes.is_empty() || grant_check.definite.is_some() {
-            self.explain_deny(&mut record, &forbids, &grant_check, &evals);
+            live.extend(outcomes.iter().map(|o| LivePermit {
+                by: o.by,
+                order: o.order,
+                blocked_by: Vec::new(),
+                violated: Vec::new(),
+            }));
+            live.sort_by_key(|l| l.order);
+            self.explain_deny(&mut record, &forbids, &live, &grant_check, &evals);
             return record;
         }
         // The best permit: permit before conditional, then fewer residual
-        // conditions, then source order (outcomes are in source order).
+        // conditions, then source order.
         for o in &mut outcomes {
-            o.residuals.extend(oblige_residuals.iter().cloned());
             o.residuals.extend(grant_check.possible.iter().cloned());
             if !o.residuals.is_empty() || !o.open.is_empty() {
                 o.decision = Decision::Conditional;
             }
         }
+        outcomes.sort_by_key(|o| o.order);
         let best = outcomes
             .iter()
             .enumerate()
@@ -192,27 +283,28 @@ impl<'m> Engine<'m> {
                 )
             })
             .map_or(0, |(i, _)| i);
-        let chosen = outcomes.swap_remove(best);
-        let clause = model.clause(chosen.id);
+        let chosen = outcomes.remove(best);
+        let decider = self.decider(chosen.by);
         record.decision = chosen.decision;
-        record.decided_by = Some(clause.label.clone());
-        record.decided_by_kind = Some(DeciderKind::Clause);
-        record.decided_by_location = Some(clause.location);
         record.summary = match chosen.decision {
-            Decision::Permit => format!("permitted by clause {}", clause.label),
+            Decision::Permit => format!("permitted by {}", decider.words),
             _ => format!(
-                "permitted by clause {} provided the conditions below hold",
-                clause.label
+                "permitted by {} provided the conditions below hold",
+                decider.words
             ),
         };
+        record.decided_by = Some(decider.label);
+        record.decided_by_kind = Some(decider.kind);
+        record.decided_by_location = Some(decider.location);
+        record.decided_by_version = decider.version;
         record.residual_conditions = chosen.residuals;
         record.open_preconditions = chosen.open;
+        record.met_preconditions = chosen.met;
         record.obligations = chosen.obligations;
-        outcomes.sort_by_key(|o| o.id);
         record.alternatives = outcomes
             .iter()
             .map(|o| Alternative {
-                label: model.clause(o.id).label.clone(),
+                label: self.decider(o.by).label,
                 decision: o.decision,
             })
             .collect();
@@ -220,39 +312,46 @@ impl<'m> Engine<'m> {
     }
 
     /// A permit that is not blocked outright: its residual conditions and
-    /// duties, or the violated preconditions that rule it out.
+    /// duties (its own and those of the obliges it does not waive), or the
+    /// violated preconditions that rule it out.
+    #[allow(clippy::too_many_arguments)]
     fn permit_outcome(
         &self,
-        ctx: &Ctx,
-        id: ClauseId,
-        eval: &ClauseEval,
-        tri: Tri,
+        by: PermitBy,
+        order: u32,
+        mut residuals: Vec<String>,
+        own: Vec<DutyOutcome>,
         maybe_forbids: &[ClauseId],
-        oblige_duties: &[DutyOutcome],
+        maybe_obliges: &[ClauseId],
+        obliges: &[(ClauseId, Vec<DutyOutcome>)],
     ) -> Result<PermitOutcome, Vec<DutyOutcome>> {
         let model = self.model;
-        let clause = model.clause(id);
-        let mut residuals: Vec<String> = Vec::new();
-        if tri == Tri::Unknown {
-            residuals.extend(
-                eval.unknown
-                    .iter()
-                    .map(|l| describe::line(model, clause, l.part, l.index)),
-            );
-        }
+        let clause = match by {
+            PermitBy::Clause(c) => Some(c),
+            PermitBy::Grant(_) => None,
+        };
         for &f in maybe_forbids {
-            if !self.prevails(id, f) {
+            if !clause.is_some_and(|c| self.prevails(c, f)) {
                 residuals.push(format!(
                     "clause {} (forbid) does not apply",
                     model.clause(f).label
                 ));
             }
         }
-        let all: Vec<DutyOutcome> = self
-            .duties(ctx, id)
-            .into_iter()
-            .chain(oblige_duties.iter().cloned())
-            .collect();
+        for &o in maybe_obliges {
+            if !clause.is_some_and(|c| self.priority.waives(c, o)) {
+                residuals.push(format!(
+                    "if clause {} applies, its duties are met",
+                    model.clause(o).label
+                ));
+            }
+        }
+        let mut all = own;
+        for (o, duties) in obliges {
+            if !clause.is_some_and(|c| self.priority.waives(c, *o)) {
+                all.extend(duties.iter().cloned());
+            }
+        }
         let violated: Vec<DutyOutcome> = all
             .iter()
             .filter(|d| d.status == DutyStatus::Violated)
@@ -261,25 +360,29 @@ impl<'m> Engine<'m> {
         if !violated.is_empty() {
             return Err(violated);
         }
-        let open: Vec<DutyOutcome> = all
-            .iter()
-            .filter(|d| d.status == DutyStatus::Open)
-            .cloned()
-            .collect();
-        let obligations = all
-            .into_iter()
-            .filter(|d| d.status == DutyStatus::Incurred)
-            .collect();
+        let mut open = Vec::new();
+        let mut met = Vec::new();
+        let mut obligations = Vec::new();
+        for d in all {
+            match d.status {
+                DutyStatus::Open => open.push(d),
+                DutyStatus::Satisfied => met.push(d),
+                DutyStatus::Incurred => obligations.push(d),
+                DutyStatus::Violated => {}
+            }
+        }
         let decision = if residuals.is_empty() && open.is_empty() {
             Decision::Permit
         } else {
             Decision::Conditional
         };
         Ok(PermitOutcome {
-            id,
+            by,
+            order,
             decision,
             residuals,
             open,
+            met,
             obligations,
         })
     }
@@ -293,53 +396,115 @@ impl<'m> Engine<'m> {
             .collect()
     }
 
-    /// Does `winner` have priority over `loser` through `notwithstanding`,
-    /// directly or transitively?
+    /// Does `winner` have priority over `loser`: through `notwithstanding`,
+    /// directly or transitively, or through its instrument's precedence?
     pub fn prevails(&self, winner: ClauseId, loser: ClauseId) -> bool {
-        let mut stack = vec![winner];
-        let mut seen = HashSet::new();
-        while let Some(c) = stack.pop() {
-            for next in &self.model.clause(c).notwithstanding {
-                if next.value == loser {
-                    return true;
-                }
-                if seen.insert(next.value) {
-                    stack.push(next.value);
+        self.priority.prevails(winner, loser)
+    }
+
+    /// The clause or grant that decided, for the record.
+    fn decider(&self, by: PermitBy) -> Decider {
+        let model = self.model;
+        match by {
+            PermitBy::Clause(c) => self.clause_decider(c),
+            PermitBy::Grant(g) => {
+                let grant = model.grant(g);
+                let version = model.amendment_label(grant.version).map(str::to_string);
+                Decider {
+                    label: grant.label.clone(),
+                    kind: DeciderKind::Grant,
+                    location: grant.location,
+                    words: with_version(format!("grant {}", grant.label), version.as_deref()),
+                    version,
                 }
             }
         }
-        false
     }
 
+    fn clause_decider(&self, c: ClauseId) -> Decider {
+        let clause = self.model.clause(c);
+        let version = self
+            .model
+            .amendment_label(clause.version)
+            .map(str::to_string);
+        Decider {
+            label: clause.label.clone(),
+            kind: DeciderKind::Clause,
+            location: clause.location,
+            words: with_version(format!("clause {}", clause.label), version.as_deref()),
+            version,
+        }
+    }
+
+    /// Names what denied the action (LANGUAGE.md §7.7).
     fn explain_deny(
         &self,
         record: &mut DecisionRecord,
         forbids: &[ClauseId],
+        live: &[LivePermit],
         grant_check: &grants::GrantCheck,
         evals: &[(ClauseId, ClauseEval)],
     ) {
         let model = self.model;
-        // The forbid of highest priority: one no other applicable forbid
-        // prevails over; ties go to source order.
-        let top = forbids
+        // The forbids that can name the deny: those blocking a live permit,
+        // or, when no permit applies, every applicable forbid.
+        let naming: Vec<ClauseId> = if live.is_empty() {
+            forbids.to_vec()
+        } else {
+            forbids
+                .iter()
+                .copied()
+                .filter(|f| live.iter().any(|l| l.blocked_by.contains(f)))
+                .collect()
+        };
+        // The forbid of highest priority: one no other prevails over; ties
+        // go to source order (forbids are in source order).
+        let top = naming
             .iter()
             .copied()
-            .find(|&f| !forbids.iter().any(|&g| g != f && self.prevails(g, f)));
+            .find(|&f| !naming.iter().any(|&g| g != f && self.prevails(g, f)));
+        let first_violation = live.iter().find_map(|l| {
+            l.violated
+                .iter()
+                .min_by_key(|d| (d.location.file.0, d.location.span.start))
+                .map(|d| (l, d))
+        });
+        record.violated_preconditions = first_violation
+            .map(|(l, _)| l.violated.clone())
+            .unwrap_or_default();
+        let set = |record: &mut DecisionRecord, d: Decider, summary: String| {
+            record.decided_by = Some(d.label);
+            record.decided_by_kind = Some(d.kind);
+            record.decided_by_location = Some(d.location);
+            record.decided_by_version = d.version;
+            record.summary = summary;
+        };
         if let Some(f) = top {
-            let clause = model.clause(f);
-            record.decided_by = Some(clause.label.clone());
-            record.decided_by_kind = Some(DeciderKind::Clause);
-            record.decided_by_location = Some(clause.location);
-            record.summary = format!("forbidden by clause {}", clause.label);
+            let d = self.clause_decider(f);
+            let summary = format!("forbidden by {}", d.words);
+            set(record, d, summary);
         } else if let Some(g) = grant_check.definite {
-            let grant = &model.grants[g.index()];
-            record.decided_by = Some(grant.label.clone());
-            record.decided_by_kind = Some(DeciderKind::Grant);
-            record.decided_by_location = Some(grant.location);
-            record.summary = format!("conflicts with exclusive grant {}", grant.label);
-        } else if !record.violated_preconditions.is_empty() {
-            record.summary =
-                "every permit that applies has a precondition the facts contradict".to_string();
+            let d = self.decider(PermitBy::Grant(g));
+            let grant = model.grant(g);
+            let summary = format!(
+                "conflicts with {} {} ({})",
+                grant.exclusivity.as_str(),
+                d.words,
+                grant_check.overlap
+            );
+            set(record, d, summary);
+        } else if let Some((permit, duty)) = first_violation {
+            let d = self.clause_decider(duty.clause_id);
+            let by = self.decider(permit.by);
+            let summary = if by.label == d.label {
+                format!("{} applies, but a precondition is not met", by.words)
+            } else {
+                format!(
+                    "{} applies, but a precondition of {} is not met",
+                    by.words, d.words
+                )
+            };
+            set(record, d, summary);
         } else {
             record.summary = "no clause permits this action (default deny)".to_string();
         }
@@ -361,6 +526,23 @@ impl<'m> Engine<'m> {
                 })
                 .collect();
         }
+    }
+}
+
+/// The clause or grant that decided.
+struct Decider {
+    label: String,
+    kind: DeciderKind,
+    location: Location,
+    version: Option<String>,
+    /// "clause 12.2 (as amended by A1)"
+    words: String,
+}
+
+fn with_version(words: String, version: Option<&str>) -> String {
+    match version {
+        Some(v) => format!("{words} (as amended by {v})"),
+        None => words,
     }
 }
 

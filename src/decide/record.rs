@@ -19,6 +19,9 @@ pub struct DecisionRecord {
     pub decided_by_kind: Option<DeciderKind>,
     #[serde(skip)]
     pub decided_by_location: Option<Location>,
+    /// The amendment whose version of the clause or grant decided it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_by_version: Option<String>,
     /// One sentence: why.
     pub summary: String,
     /// Other permits that would also allow the action, with their outcome.
@@ -27,7 +30,9 @@ pub struct DecisionRecord {
     pub residual_conditions: Vec<String>,
     /// Preconditions not yet shown to be met, with deadlines.
     pub open_preconditions: Vec<DutyOutcome>,
-    /// Preconditions the facts contradict (for the permits considered).
+    /// Preconditions the facts show are met.
+    pub met_preconditions: Vec<DutyOutcome>,
+    /// Preconditions the facts contradict (of the permit a deny names).
     pub violated_preconditions: Vec<DutyOutcome>,
     /// Obligations the action incurs if taken.
     pub obligations: Vec<DutyOutcome>,

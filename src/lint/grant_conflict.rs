@@ -58,7 +58,7 @@ pub const CODE: &str = "ipl::lint::grant_conflict";
 
 pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
     for grant in &cx.model.grants {
-        if grant.exclusive {
+        if grant.exclusive() {
             not_an_owner(cx, grant, out);
             outside_term(cx, grant, out);
         }
@@ -171,20 +171,13 @@ fn forbidden(cx: &LintCtx, grant: &GrantInfo, out: &mut Vec<Diagnostic>) {
     for field in nodes_or_roots(&cx.model.fields, &grant.field) {
         for territory in nodes_or_roots(&cx.model.territories, &grant.territory) {
             let action = Action {
-                actor: licensor,
-                verb,
-                asset,
                 to: Some(PartyRef::Known(licensee)),
                 field,
                 territory,
-                date,
                 until: grant.until,
-                exclusive: Some(grant.exclusive),
-                sublicensable: None,
-                royalty: None,
-                notice: Vec::new(),
-                consents: None,
-                objections: None,
+                exclusive: Some(grant.exclusive()),
+                sublicensable: Some(grant.sublicensable),
+                ..Action::new(licensor, verb, asset, date)
             };
             if let Some(diag) = denied(cx, grant, &action) {
                 out.push(diag);

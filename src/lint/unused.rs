@@ -62,6 +62,8 @@ struct References<'a> {
     territories: HashSet<&'a str>,
     verbs: HashSet<&'a str>,
     tags: HashSet<&'a str>,
+    facts: HashSet<&'a str>,
+    events: HashSet<&'a str>,
     /// A clause says `any` verb.
     any_verb: bool,
 }
@@ -247,7 +249,9 @@ impl<'a> References<'a> {
                 SymKind::Territory => &mut refs.territories,
                 SymKind::Verb => &mut refs.verbs,
                 SymKind::Tag => &mut refs.tags,
-                SymKind::Label => continue,
+                SymKind::Fact => &mut refs.facts,
+                SymKind::Event => &mut refs.events,
+                SymKind::Label | SymKind::Instrument => continue,
             };
             set.insert(o.name.as_str());
         }

@@ -82,6 +82,44 @@ pub fn describe(model: &Model, kind: SymKind, name: &str) -> String {
             }),
             None => None,
         },
+        SymKind::Fact => model
+            .fact_id(name)
+            .and_then(|f| model.facts.get(f.index()))
+            .map(|f| {
+                with_doc(
+                    format!("**{}** · fact\n\n{}", f.name, f.description),
+                    &f.doc,
+                )
+            }),
+        SymKind::Event => model
+            .event_id(name)
+            .and_then(|e| model.events.get(e.index()))
+            .map(|e| {
+                with_doc(
+                    format!(
+                        "**{}** · event\n\n{}\n\nan action states its day: `{} on YYYY-MM-DD`",
+                        e.name, e.description, e.name
+                    ),
+                    &e.doc,
+                )
+            }),
+        SymKind::Instrument => model
+            .instrument_ids
+            .get(name)
+            .and_then(|i| model.instruments.get(i.index()))
+            .map(|i| {
+                let mut text = format!("**instrument {}** · {}", i.name, i.title);
+                if !i.prevails_over.is_empty() {
+                    let over: Vec<String> = i
+                        .prevails_over
+                        .iter()
+                        .filter_map(|o| model.instruments.get(o.index()))
+                        .map(|o| code(&o.name))
+                        .collect();
+                    text.push_str(&format!("\n\nprevails over {}", over.join(", ")));
+                }
+                with_doc(text, &i.doc)
+            }),
         SymKind::Tag => {
             let on: Vec<String> = model
                 .assets
@@ -204,7 +242,7 @@ pub fn grant_summary(model: &Model, g: &GrantInfo) -> String {
     let party = |p: Option<PartyId>| p.map_or("?".to_string(), |p| code(&model.party(p).name));
     let mut parts = vec![format!(
         "{} licence of {} from {} to {}",
-        if g.exclusive {
+        if g.exclusive() {
             "exclusive"
         } else {
             "non-exclusive"

@@ -26,12 +26,11 @@ pub fn lenses(analysis: &Analysis, file: FileId) -> Vec<CodeLens> {
             None => "⚠ not decided: the action does not resolve".to_string(),
             Some(record) => {
                 let got = outcome(record.decision, record.decided_by.as_deref());
-                let passes = record.decision == s.expect
-                    && s.expect_by
-                        .as_ref()
-                        .is_none_or(|by| record.decided_by.as_ref() == Some(by));
-                if passes {
+                let check = crate::decide::scenario::check(model, s, record);
+                if check.passes() {
                     format!("✓ {got}")
+                } else if check.decision_ok {
+                    format!("✗ {got}, but an `owes` line is not owed")
                 } else {
                     let wanted = outcome(s.expect, s.expect_by.as_deref());
                     format!("✗ expected {wanted}, got {got}")

@@ -88,10 +88,10 @@ fn symbol(source: &SourceFile, item: &ast::Item) -> DocumentSymbol {
         ItemKind::Grant(g) => {
             let detail = format!(
                 "{}license of {} from {} to {}",
-                if g.exclusive.as_ref().is_some_and(|e| e.value) {
-                    "exclusive "
-                } else {
-                    ""
+                match g.exclusivity.as_ref().map(|e| e.value) {
+                    Some(crate::syntax::ast::Exclusivity::Exclusive) => "exclusive ",
+                    Some(crate::syntax::ast::Exclusivity::Sole) => "sole ",
+                    _ => "",
                 },
                 g.asset.name,
                 g.licensor.name,
@@ -106,6 +106,41 @@ fn symbol(source: &SourceFile, item: &ast::Item) -> DocumentSymbol {
                 g.label.span,
             )
         }
+        ItemKind::Fact(d) | ItemKind::Event(d) => {
+            let what = if matches!(item.kind, ItemKind::Fact(_)) {
+                "fact"
+            } else {
+                "event"
+            };
+            sym(
+                source,
+                &d.id.name,
+                Some(&format!("{what} · {}", d.description.value)),
+                if what == "fact" {
+                    SymbolKind::CONSTANT
+                } else {
+                    SymbolKind::EVENT
+                },
+                span,
+                d.id.span,
+            )
+        }
+        ItemKind::Instrument(i) => sym(
+            source,
+            &i.id.name,
+            Some(&format!("instrument · {}", i.title.value)),
+            SymbolKind::NAMESPACE,
+            span,
+            i.id.span,
+        ),
+        ItemKind::Amendment(a) => sym(
+            source,
+            &a.label.name,
+            Some(&format!("amendment · {}", a.title.value)),
+            SymbolKind::NAMESPACE,
+            span,
+            a.label.span,
+        ),
         ItemKind::Clause(c) => {
             let kind = c.head().map_or("clause", |h| h.kind.value.as_str());
             let detail = match &c.title {
@@ -235,6 +270,9 @@ pub fn workspace(analyses: &[std::sync::Arc<Analysis>], query: &str) -> Vec<Symb
                 SymKind::Field => (SymbolKind::ENUM_MEMBER, "fields"),
                 SymKind::Territory => (SymbolKind::ENUM_MEMBER, "territories"),
                 SymKind::Verb => (SymbolKind::ENUM_MEMBER, "actions"),
+                SymKind::Fact => (SymbolKind::CONSTANT, "fact"),
+                SymKind::Event => (SymbolKind::EVENT, "event"),
+                SymKind::Instrument => (SymbolKind::NAMESPACE, "instrument"),
                 SymKind::Label => match model.labels.get(&occ.name) {
                     Some(LabelRef::Grant(_)) => (SymbolKind::OBJECT, "grant"),
                     _ => (SymbolKind::FUNCTION, "clause"),

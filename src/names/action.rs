@@ -1,10 +1,13 @@
 //! Resolving a proposed action (from a scenario, the command line or a
 //! file) against the policy's names.
 
+use jiff::civil::Date;
+
 use super::{Action, Model, NameRef, PartyRef, did_you_mean, unknown};
+use crate::dates;
 use crate::diagnostic::Diagnostic;
 use crate::span::FileId;
-use crate::syntax::ast::{self, ActionSyntax};
+use crate::syntax::ast::{self, ActionSyntax, NoticeGiven};
 
 /// Binds every name of an action. Unknown actors, verbs, assets, fields and
 /// territories are errors; an undeclared counterparty is an outsider.
@@ -91,22 +94,78 @@ pub fn resolve_action(
     let to =
         a.to.as_ref()
             .and_then(|id| counterparty(model, id, file, &mut diags));
-    let notice = a
-        .notice
-        .iter()
-        .flatten()
-        .filter_map(|(id, d)| counterparty(model, id, file, &mut diags).map(|p| (p, *d)))
-        .collect();
-    let consents = a.consents.as_ref().map(|ids| {
+    let date_value = a.date.as_ref().and_then(|d| d.value);
+    let mut notice: Vec<(PartyRef, Date)> = Vec::new();
+    for (id, given) in a.notice.iter().flatten() {
+        let Some(party) = counterparty(model, id, file, &mut diags) else {
+            continue;
+        };
+        let received = match given {
+            NoticeGiven::On(day) => *day,
+            // A notice reaching before the calendar's start is long enough.
+            NoticeGiven::Ahead(d) => {
+                date_value.map(|date| dates::sub(date, *d).unwrap_or(Date::MIN))
+            }
+        };
+        if let Some(received) = received {
+            notice.push((party, received));
+        }
+    }
+    let parties = |ids: &[ast::Ident], diags: &mut Vec<Diagnostic>| -> Vec<PartyRef> {
         ids.iter()
-            .filter_map(|id| counterparty(model, id, file, &mut diags))
+            .filter_map(|id| counterparty(model, id, file, diags))
+            .collect()
+    };
+    let consents = a.consents.as_ref().map(|ids| parties(ids, &mut diags));
+    let consents_pending = parties(&a.consents_pending, &mut diags);
+    let objections = a.objections.as_ref().map(|items| {
+        items
+            .iter()
+            .filter_map(|(id, day)| {
+                counterparty(model, id, file, &mut diags)
+                    .map(|p| (p, day.as_ref().and_then(|d| d.value)))
+            })
             .collect()
     });
-    let objections = a.objections.as_ref().map(|ids| {
-        ids.iter()
-            .filter_map(|id| counterparty(model, id, file, &mut diags))
-            .collect()
-    });
+    let objections_pending = parties(&a.objections_pending, &mut diags);
+    let mut facts = Vec::new();
+    for (id, value) in a.facts.iter().flatten() {
+        match model.fact_ids.get(&id.name) {
+            Some(f) => facts.push((*f, *value)),
+            None => {
+                let suggestion = did_you_mean(&id.name, model.fact_ids.keys().map(String::as_str));
+                diags.push(unknown(
+                    "ipl::names::unknown_fact",
+                    "fact",
+                    id,
+                    file,
+                    suggestion,
+                    "an action states only facts the policy declares with `fact`",
+                ));
+            }
+        }
+    }
+    let mut events = Vec::new();
+    for (id, day) in &a.events {
+        match model.event_ids.get(&id.name) {
+            Some(e) => {
+                if let Some(d) = day.value {
+                    events.push((*e, d));
+                }
+            }
+            None => {
+                let suggestion = did_you_mean(&id.name, model.event_ids.keys().map(String::as_str));
+                diags.push(unknown(
+                    "ipl::names::unknown_event",
+                    "event",
+                    id,
+                    file,
+                    suggestion,
+                    "an action states only events the policy declares with `event`",
+                ));
+            }
+        }
+    }
     let date = match &a.date {
         Some(d) => d.value,
         None => {
@@ -153,7 +212,12 @@ pub fn resolve_action(
             royalty: a.royalty.as_ref().map(|r| r.value),
             notice,
             consents,
+            consents_pending,
             objections,
+            objections_pending,
+            facts,
+            events,
+            income: a.income.as_ref().map(|i| i.value.clone()),
         }),
         _ => Err(diags),
     }

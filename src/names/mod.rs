@@ -2,6 +2,7 @@
 //! and compiles the syntax tree into the [`Model`] the engine decides on.
 
 mod action;
+mod documents;
 pub mod model;
 
 use std::collections::HashMap;
@@ -37,9 +38,14 @@ pub fn resolve(files: &[(FileId, &ast::File)]) -> (Model, Vec<Diagnostic>) {
         model: Model::default(),
         diags: Vec::new(),
         pending_members: Vec::new(),
+        documents: HashMap::new(),
+        item_labels: HashMap::new(),
+        versions: Vec::new(),
+        rank: 0,
     };
     resolver.declare(files);
     resolver.define(files);
+    resolver.settle_versions();
     (resolver.model, resolver.diags)
 }
 
@@ -91,6 +97,14 @@ struct Resolver {
     diags: Vec<Diagnostic>,
     /// Each group's direct members, expanded by `flatten_groups`.
     pending_members: Vec<(GroupId, Vec<ast::Ident>, FileId)>,
+    /// The instrument and amendment each file belongs to.
+    documents: HashMap<FileId, documents::Document>,
+    /// The clause or grant each item declared, by file and item index.
+    item_labels: HashMap<(FileId, usize), LabelRef>,
+    /// Amended versions: (first version, this version, amendment).
+    versions: Vec<(LabelRef, LabelRef, AmendmentId)>,
+    /// Items seen so far in source order, for `ClauseInfo::order`.
+    rank: u32,
 }
 
 fn loc(file: FileId, span: Span) -> Location {
@@ -104,8 +118,32 @@ impl Resolver {
             let parent = parent.and_then(|p| self.model.verbs.get(p));
             add_node(&mut self.model.verbs, name, parent, None);
         }
-        for &(file, ast) in files {
-            for item in &ast.items {
+        self.declare_documents(files);
+        // Originals first, then amendments by date: a label an amendment
+        // repeats is a new version of the original.
+        let mut order: Vec<(FileId, &ast::File)> = files.to_vec();
+        order.sort_by_key(|(file, _)| {
+            let amendment = self.documents.get(file).and_then(|d| d.amendment);
+            (
+                amendment.is_some(),
+                amendment.and_then(|a| self.model.amendments[a.index()].effective),
+            )
+        });
+        let ranks: HashMap<FileId, u32> = {
+            let mut next = 0u32;
+            files
+                .iter()
+                .map(|(file, ast)| {
+                    let start = next;
+                    next += ast.items.len() as u32;
+                    (*file, start)
+                })
+                .collect()
+        };
+        for (file, ast) in order {
+            let document = self.documents.get(&file).copied().unwrap_or_default();
+            for (index, item) in ast.items.iter().enumerate() {
+                self.rank = ranks.get(&file).copied().unwrap_or(0) + index as u32;
                 let doc = item.doc.clone();
                 let location = loc(file, item.span);
                 match &item.kind {
@@ -126,10 +164,26 @@ impl Resolver {
                     ItemKind::Tree(tree) => self.declare_tree(tree, file),
                     ItemKind::Grant(g) => {
                         let id = GrantId(self.model.grants.len() as u32);
-                        if self.declare_label(&g.label, file, LabelRef::Grant(id)) {
+                        let declared =
+                            self.declare_versioned(&g.label, file, LabelRef::Grant(id), document);
+                        if let Some(first) = declared {
+                            let order = match first {
+                                LabelRef::Grant(f) => self
+                                    .model
+                                    .grants
+                                    .get(f.index())
+                                    .map_or(self.rank, |g| g.order),
+                                LabelRef::Clause(_) => self.rank,
+                            };
                             self.model.grants.push(GrantInfo {
                                 label: g.label.name.clone(),
-                                exclusive: g.exclusive.as_ref().is_some_and(|e| e.value),
+                                exclusivity: g
+                                    .exclusivity
+                                    .as_ref()
+                                    .map(|e| e.value)
+                                    .unwrap_or_default(),
+                                rights: Vec::new(),
+                                sublicensable: g.sublicensable.as_ref().is_some_and(|s| s.value),
                                 asset: None,
                                 licensor: None,
                                 licensee: None,
@@ -137,15 +191,30 @@ impl Resolver {
                                 territory: Vec::new(),
                                 from: None,
                                 until: None,
+                                in_force: InForce::default(),
+                                version: document.amendment,
+                                instrument: document.instrument,
+                                order,
                                 doc,
                                 location,
                                 label_location: loc(file, g.label.span),
                             });
+                            self.item_labels.insert((file, index), LabelRef::Grant(id));
                         }
                     }
                     ItemKind::Clause(c) => {
                         let id = ClauseId(self.model.clauses.len() as u32);
-                        if self.declare_label(&c.label, file, LabelRef::Clause(id)) {
+                        let declared =
+                            self.declare_versioned(&c.label, file, LabelRef::Clause(id), document);
+                        if let Some(first) = declared {
+                            let order = match first {
+                                LabelRef::Clause(f) => self
+                                    .model
+                                    .clauses
+                                    .get(f.index())
+                                    .map_or(self.rank, |c| c.order),
+                                LabelRef::Grant(_) => self.rank,
+                            };
                             let kind = c.head().map_or(ast::ClauseKind::Permit, |h| h.kind.value);
                             self.model.clauses.push(ClauseInfo {
                                 label: c.label.name.clone(),
@@ -163,12 +232,23 @@ impl Resolver {
                                 conditions: Vec::new(),
                                 duties: Vec::new(),
                                 notwithstanding: Vec::new(),
+                                moving_windows: Vec::new(),
+                                instrument: document.instrument,
+                                in_force: InForce::default(),
+                                version: document.amendment,
+                                order,
                                 location,
                                 label_location: loc(file, c.label.span),
                             });
+                            self.item_labels.insert((file, index), LabelRef::Clause(id));
                         }
                     }
-                    ItemKind::Agreement(_) | ItemKind::Scenario(_) => {}
+                    ItemKind::Fact(f) => self.declare_fact_or_event(f, doc, location, file, true),
+                    ItemKind::Event(e) => self.declare_fact_or_event(e, doc, location, file, false),
+                    ItemKind::Agreement(_)
+                    | ItemKind::Scenario(_)
+                    | ItemKind::Instrument(_)
+                    | ItemKind::Amendment(_) => {}
                 }
             }
         }
@@ -190,10 +270,18 @@ impl Resolver {
                 ast::PartyKind::ThirdParty => PartyRole::ThirdParty,
                 ast::PartyKind::Party => PartyRole::Signatory,
             };
+            let date = |d: &Option<ast::DateLit>| d.as_ref().and_then(|d| d.value);
             self.model.parties.push(PartyInfo {
                 name: p.id.name.clone(),
                 legal_name: p.legal_name.value.clone(),
                 role,
+                joined: date(&p.joined),
+                left: date(&p.left),
+                defaulting: p.defaulting.is_some(),
+                affiliation: Window {
+                    from: date(&p.affiliate_from),
+                    until: date(&p.affiliate_until),
+                },
                 doc,
                 location,
                 name_location: loc(file, p.id.span),
@@ -350,33 +438,23 @@ impl Resolver {
             }
         }
         self.flatten_groups();
-        let (mut asset_index, mut grant_index, mut clause_index) = (0, 0, 0);
+        self.define_documents(files);
+        let mut asset_index = 0;
         for &(file, ast) in files {
-            for item in &ast.items {
-                match &item.kind {
+            for (index, item) in ast.items.iter().enumerate() {
+                let declared = self.item_labels.get(&(file, index)).copied();
+                match (&item.kind, declared) {
                     // Duplicates were reported when declared; only the first
                     // declaration of each name is defined.
-                    ItemKind::Asset(a)
+                    (ItemKind::Asset(a), _)
                         if self.model.asset_ids.get(&a.id.name) == Some(&AssetId(asset_index)) =>
                     {
                         self.asset(AssetId(asset_index), a, file);
                         asset_index += 1;
                     }
-                    ItemKind::Grant(g)
-                        if self.model.labels.get(&g.label.name)
-                            == Some(&LabelRef::Grant(GrantId(grant_index))) =>
-                    {
-                        self.grant(GrantId(grant_index), g, file);
-                        grant_index += 1;
-                    }
-                    ItemKind::Clause(c)
-                        if self.model.labels.get(&c.label.name)
-                            == Some(&LabelRef::Clause(ClauseId(clause_index))) =>
-                    {
-                        self.clause(ClauseId(clause_index), c, file);
-                        clause_index += 1;
-                    }
-                    ItemKind::Scenario(s) => self.scenario(s, file, item.span),
+                    (ItemKind::Grant(g), Some(LabelRef::Grant(id))) => self.grant(id, g, file),
+                    (ItemKind::Clause(c), Some(LabelRef::Clause(id))) => self.clause(id, c, file),
+                    (ItemKind::Scenario(s), _) => self.scenario(s, file, item.span),
                     _ => {}
                 }
             }
@@ -409,6 +487,7 @@ impl Resolver {
             effective,
             expires,
             open_ended: !a.open_ended.is_empty(),
+            include_affiliates: !a.include_affiliates.is_empty(),
             location: loc(file, span),
         });
     }
@@ -652,7 +731,13 @@ impl Resolver {
         let licensee = self.single_party(&g.licensee, file, "a licensee");
         let field = self.nodes(TreeKind::Fields, &g.field, file);
         let territory = self.nodes(TreeKind::Territories, &g.territory, file);
+        let rights = if g.rights.is_empty() {
+            self.model.verbs.get("exploit").into_iter().collect()
+        } else {
+            self.nodes(TreeKind::Actions, &g.rights, file)
+        };
         let info = &mut self.model.grants[id.index()];
+        info.rights = rights;
         info.asset = asset;
         info.licensor = licensor;
         info.licensee = licensee;
@@ -799,19 +884,43 @@ impl Resolver {
                         location,
                     });
                 }
-                ast::LineKind::From(t) => {
-                    let from = self.time(t, file);
-                    compiled.windows.push(Located {
-                        value: Window { from, until: None },
-                        location,
-                    });
-                }
-                ast::LineKind::Until(t) => {
-                    let until = self.time(t, file);
-                    compiled.windows.push(Located {
-                        value: Window { from: None, until },
-                        location,
-                    });
+                ast::LineKind::From(t) | ast::LineKind::Until(t) => {
+                    let from = matches!(line.kind, ast::LineKind::From(_));
+                    match self.time_expr(t, file) {
+                        Some(TimeExpr {
+                            anchor: Anchor::Date(date),
+                            ..
+                        }) => {
+                            let value = if from {
+                                Window {
+                                    from: Some(date),
+                                    until: None,
+                                }
+                            } else {
+                                Window {
+                                    from: None,
+                                    until: Some(date),
+                                }
+                            };
+                            compiled.windows.push(Located { value, location });
+                        }
+                        Some(moving) => {
+                            let date = TimeExpr {
+                                anchor: Anchor::ActionDate,
+                                offsets: Vec::new(),
+                            };
+                            let cmp = if from { ast::Cmp::Ge } else { ast::Cmp::Le };
+                            compiled.moving_windows.push(Located {
+                                value: Cond::TimeCmp(date, cmp, moving),
+                                location,
+                            });
+                        }
+                        // Already reported; an open window keeps the clause alive.
+                        None => compiled.windows.push(Located {
+                            value: Window::default(),
+                            location,
+                        }),
+                    }
                 }
                 ast::LineKind::When(e) => {
                     let value = self.cond(e, file);
@@ -875,9 +984,59 @@ impl Resolver {
         (agreement.effective, agreement.expires)
     }
 
+    /// A point in time: fixed when it starts from a date, `effective` or
+    /// `expires` (offsets applied now), else relative to the action.
+    fn time_expr(&mut self, t: &ast::Time, file: FileId) -> Option<TimeExpr> {
+        let offsets: Vec<(bool, ast::Duration)> =
+            t.offsets.iter().map(|o| (o.minus, o.duration)).collect();
+        let anchor = match &t.base {
+            ast::TimeBase::Created => Anchor::Created,
+            ast::TimeBase::Event(id) => match self.model.event_ids.get(&id.name) {
+                Some(e) => Anchor::Event(*e),
+                None => {
+                    self.diags.push(self.unknown_event(id, file));
+                    return None;
+                }
+            },
+            _ => {
+                return self.time(t, file).map(|d| TimeExpr {
+                    anchor: Anchor::Date(d),
+                    offsets: Vec::new(),
+                });
+            }
+        };
+        Some(TimeExpr { anchor, offsets })
+    }
+
+    fn unknown_event(&self, id: &ast::Ident, file: FileId) -> Diagnostic {
+        let suggestion = did_you_mean(&id.name, self.model.event_ids.keys().map(String::as_str));
+        unknown(
+            "ipl::names::unknown_event",
+            "event",
+            id,
+            file,
+            suggestion,
+            "declare it with `event ID \"what happened\"`",
+        )
+    }
+
+    fn unknown_fact(&self, id: &ast::Ident, file: FileId) -> Diagnostic {
+        let suggestion = did_you_mean(&id.name, self.model.fact_ids.keys().map(String::as_str));
+        unknown(
+            "ipl::names::unknown_fact",
+            "fact",
+            id,
+            file,
+            suggestion,
+            "declare it with `fact ID \"what it means\"`",
+        )
+    }
+
+    /// A fixed point in time (`created` and events are not fixed: `None`,
+    /// reported by the caller).
     fn time(&mut self, t: &ast::Time, file: FileId) -> Option<Date> {
-        let base = match t.base {
-            ast::TimeBase::Date(d) => d,
+        let base = match &t.base {
+            ast::TimeBase::Date(d) => *d,
             ast::TimeBase::Effective => self.model.agreement.as_ref().and_then(|a| a.effective),
             ast::TimeBase::Expires => {
                 let agreement = self.model.agreement.as_ref()?;
@@ -886,26 +1045,25 @@ impl Resolver {
                 }
                 agreement.expires
             }
+            ast::TimeBase::Created | ast::TimeBase::Event(_) => None,
         }?;
-        match t.offset {
-            None => Some(base),
-            Some(d) => {
-                let shifted = dates::add(base, d);
-                if shifted.is_none() {
-                    self.diags.push(
-                        Diagnostic::error(
-                            "ipl::names::date_out_of_range",
-                            file,
-                            t.span,
-                            "this date lies beyond the calendar",
-                        )
-                        .with_label("past 9999-12-31")
-                        .with_help("use a shorter duration"),
-                    );
-                }
-                shifted
-            }
+        let mut shifted = Some(base);
+        for offset in &t.offsets {
+            shifted = shifted.and_then(|d| dates::shift(d, offset.minus, offset.duration));
         }
+        if shifted.is_none() {
+            self.diags.push(
+                Diagnostic::error(
+                    "ipl::names::date_out_of_range",
+                    file,
+                    t.span,
+                    "this date lies beyond the calendar",
+                )
+                .with_label("outside 0001-01-01 to 9999-12-31")
+                .with_help("use a shorter duration"),
+            );
+        }
+        shifted
     }
 
     fn parties(&mut self, p: &ast::Parties, file: FileId) -> PartySet {
@@ -939,6 +1097,8 @@ impl Resolver {
             ast::PartyItem::ThirdParties(_) => PartySelector::ThirdParties,
             ast::PartyItem::Owners(_) => PartySelector::Owners,
             ast::PartyItem::CoOwners(_) => PartySelector::CoOwners,
+            ast::PartyItem::FormerParties(_) => PartySelector::FormerParties,
+            ast::PartyItem::DefaultingParties(_) => PartySelector::DefaultingParties,
             ast::PartyItem::AffiliatesOf(inner, _) => {
                 PartySelector::AffiliatesOf(Box::new(self.party_selector(inner, file)?))
             }
@@ -955,10 +1115,35 @@ impl Resolver {
             E::Exclusive => Cond::Exclusive,
             E::Sublicensable => Cond::Sublicensable,
             E::Royalty(cmp, pct) => Cond::Royalty(*cmp, pct.value),
-            E::Until(cmp, t) => match self.time(t, file) {
-                Some(date) => Cond::Until(*cmp, date),
+            E::Until(cmp, t) => match self.time_expr(t, file) {
+                Some(TimeExpr {
+                    anchor: Anchor::Date(date),
+                    ..
+                }) => Cond::Until(*cmp, date),
+                Some(moving) => Cond::TimeCmp(
+                    TimeExpr {
+                        anchor: Anchor::ActionUntil,
+                        offsets: Vec::new(),
+                    },
+                    *cmp,
+                    moving,
+                ),
                 // The missing date is already reported; keep the clause alive.
                 None => Cond::Bool(true),
+            },
+            E::TimeCmp(left, cmp, right) => {
+                match (self.time_expr(left, file), self.time_expr(right, file)) {
+                    (Some(l), Some(r)) => Cond::TimeCmp(l, *cmp, r),
+                    _ => Cond::Bool(true),
+                }
+            }
+            E::Fact(id) => match self.model.fact_ids.get(&id.name) {
+                Some(f) => Cond::Fact(*f),
+                None => {
+                    let diag = self.unknown_fact(id, file);
+                    self.diags.push(diag);
+                    Cond::Bool(true)
+                }
             },
             E::FieldIn(id) => self
                 .node(TreeKind::Fields, id, file)
@@ -971,7 +1156,15 @@ impl Resolver {
                 any: *any,
                 parties: self.parties(parties, file),
             },
-            E::ObjectionOf(p) => Cond::ObjectionOf(self.parties(p, file)),
+            E::ObjectionOf {
+                parties,
+                after_notice,
+                before,
+            } => Cond::ObjectionOf {
+                parties: self.parties(parties, file),
+                after_notice: *after_notice,
+                before: *before,
+            },
             E::NoticeTo(p, cmp, d) => Cond::NoticeTo(self.parties(p, file), *cmp, *d),
         }
     }
@@ -982,6 +1175,7 @@ impl Resolver {
             ast::DutyKind::ObtainConsent(p) => Duty::ObtainConsent(self.parties(p, file)),
             ast::DutyKind::Pay(pct, p) => Duty::Pay(pct.value, self.parties(p, file)),
             ast::DutyKind::Compensate(p) => Duty::Compensate(self.parties(p, file)),
+            ast::DutyKind::Share(p) => Duty::Share(self.parties(p, file)),
             ast::DutyKind::Text(t) => Duty::Text(t.value.clone()),
         }
     }
@@ -1007,11 +1201,20 @@ impl Resolver {
                 "name a clause or grant declared in this policy",
             ));
         }
+        let owes = s
+            .owes
+            .iter()
+            .map(|d| Located {
+                value: self.duty(d, file),
+                location: loc(file, d.span),
+            })
+            .collect();
         self.model.scenarios.push(ScenarioInfo {
             title: s.title.value.clone(),
             action,
             expect: s.expect.value,
             expect_by: s.expect_by.as_ref().map(|b| b.name.clone()),
+            owes,
             location: loc(file, span),
             action_location: loc(file, s.action.span),
             expect_location: loc(

@@ -7,7 +7,9 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::span::Location;
-use crate::syntax::ast::{AssetClass, AssetType, ClauseKind, Cmp, Decision, Duration};
+use crate::syntax::ast::{
+    AssetClass, AssetType, ClauseKind, Cmp, Decision, Duration, Exclusivity, Money,
+};
 
 macro_rules! id_type {
     ($($name:ident),*) => {$(
@@ -18,7 +20,18 @@ macro_rules! id_type {
         }
     )*};
 }
-id_type!(PartyId, GroupId, AssetId, NodeId, ClauseId, GrantId);
+id_type!(
+    PartyId,
+    GroupId,
+    AssetId,
+    NodeId,
+    ClauseId,
+    GrantId,
+    FactId,
+    EventId,
+    InstrumentId,
+    AmendmentId
+);
 
 /// The whole policy after name resolution.
 #[derive(Debug, Default)]
@@ -38,6 +51,65 @@ pub struct Model {
     /// Clause and grant labels share one namespace.
     pub labels: HashMap<String, LabelRef>,
     pub scenarios: Vec<ScenarioInfo>,
+    /// Declared facts (§7.1), their own namespace.
+    pub facts: Vec<DeclaredInfo>,
+    pub fact_ids: HashMap<String, FactId>,
+    /// Declared events (§7.4), their own namespace.
+    pub events: Vec<DeclaredInfo>,
+    pub event_ids: HashMap<String, EventId>,
+    pub instruments: Vec<InstrumentInfo>,
+    pub instrument_ids: HashMap<String, InstrumentId>,
+    pub amendments: Vec<AmendmentInfo>,
+}
+
+/// A fact or an event: its id and what it means.
+#[derive(Debug, Clone)]
+pub struct DeclaredInfo {
+    pub name: String,
+    pub description: String,
+    pub doc: Option<String>,
+    pub location: Location,
+    pub name_location: Location,
+}
+
+/// One document of the policy (§7.9).
+#[derive(Debug, Clone)]
+pub struct InstrumentInfo {
+    pub name: String,
+    pub title: String,
+    /// The instruments it prevails over directly.
+    pub prevails_over: Vec<InstrumentId>,
+    pub doc: Option<String>,
+    pub location: Location,
+    pub name_location: Location,
+}
+
+/// An amendment (§7.9): its file's clauses and grants apply from `effective`.
+#[derive(Debug, Clone)]
+pub struct AmendmentInfo {
+    pub label: String,
+    pub title: String,
+    pub effective: Option<Date>,
+    pub removes: Vec<Located<String>>,
+    pub location: Location,
+    pub label_location: Location,
+}
+
+/// The days a clause or grant version is in force: from `from` (inclusive)
+/// up to the day before `ends` (exclusive); `None` is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InForce {
+    pub from: Option<Date>,
+    pub ends: Option<Date>,
+}
+
+impl InForce {
+    pub fn on(&self, date: Date) -> bool {
+        self.from.is_none_or(|f| f <= date) && self.ends.is_none_or(|e| date < e)
+    }
+    pub fn always(&self) -> bool {
+        self.from.is_none() && self.ends.is_none()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -46,7 +118,7 @@ pub enum NameRef {
     Group(GroupId),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum LabelRef {
     Clause(ClauseId),
     Grant(GrantId),
@@ -59,6 +131,8 @@ pub struct AgreementInfo {
     /// `None` when open-ended (or not yet known because of an error).
     pub expires: Option<Date>,
     pub open_ended: bool,
+    /// `third_parties include affiliates`.
+    pub include_affiliates: bool,
     pub location: Location,
 }
 
@@ -75,10 +149,36 @@ pub struct PartyInfo {
     pub name: String,
     pub legal_name: String,
     pub role: PartyRole,
+    /// A signatory's membership: from `joined` to the day before `left`.
+    pub joined: Option<Date>,
+    pub left: Option<Date>,
+    pub defaulting: bool,
+    /// The days an affiliation holds (inclusive).
+    pub affiliation: Window,
     pub doc: Option<String>,
     pub location: Location,
     /// Where its name is written in the declaration.
     pub name_location: Location,
+}
+
+impl PartyInfo {
+    /// Is it a signatory that is a member on `date`?
+    pub fn member_on(&self, date: Date) -> bool {
+        self.role == PartyRole::Signatory
+            && self.joined.is_none_or(|j| j <= date)
+            && self.left.is_none_or(|l| date < l)
+    }
+    /// Is it a signatory that left on or before `date`?
+    pub fn former_on(&self, date: Date) -> bool {
+        self.role == PartyRole::Signatory && self.left.is_some_and(|l| l <= date)
+    }
+    /// The party it is an affiliate of on `date`.
+    pub fn affiliate_of_on(&self, date: Date) -> Option<PartyId> {
+        match self.role {
+            PartyRole::Affiliate(parent) if self.affiliation.contains(date) => Some(parent),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -183,7 +283,10 @@ impl AssetInfo {
 #[derive(Debug, Clone)]
 pub struct GrantInfo {
     pub label: String,
-    pub exclusive: bool,
+    pub exclusivity: Exclusivity,
+    /// The verbs licensed (`rights`); `exploit` when not written.
+    pub rights: Vec<NodeId>,
+    pub sublicensable: bool,
     pub asset: Option<AssetId>,
     pub licensor: Option<PartyId>,
     pub licensee: Option<PartyId>,
@@ -193,9 +296,22 @@ pub struct GrantInfo {
     pub from: Option<Date>,
     /// `None`: open-ended.
     pub until: Option<Date>,
+    /// The days this version of the grant is in force (amendments).
+    pub in_force: InForce,
+    /// The amendment that wrote this version, if any.
+    pub version: Option<AmendmentId>,
+    pub instrument: Option<InstrumentId>,
+    /// Its place in source order (an amended grant keeps the original's).
+    pub order: u32,
     pub doc: Option<String>,
     pub location: Location,
     pub label_location: Location,
+}
+
+impl GrantInfo {
+    pub fn exclusive(&self) -> bool {
+        self.exclusivity.blocks()
+    }
 }
 
 /// A value with the source place it came from.
@@ -227,6 +343,17 @@ pub struct ClauseInfo {
     pub duties: Vec<Located<Duty>>,
     /// Clauses this one names in `notwithstanding`.
     pub notwithstanding: Vec<Located<ClauseId>>,
+    /// Time lines over events or `created`: conditions on the action's
+    /// date, reported as time lines (after `windows` in line order).
+    pub moving_windows: Vec<Located<Cond>>,
+    pub instrument: Option<InstrumentId>,
+    /// The days this version is in force (amendments).
+    pub in_force: InForce,
+    /// The amendment that wrote this version, if any.
+    pub version: Option<AmendmentId>,
+    /// Its place in source order: the first version's id (an amended
+    /// clause keeps the place of the clause it amends).
+    pub order: u32,
     pub location: Location,
     pub label_location: Location,
 }
@@ -290,7 +417,32 @@ pub enum PartySelector {
     ThirdParties,
     Owners,
     CoOwners,
+    /// Signatories that left on or before the action's date.
+    FormerParties,
+    /// Former parties that left `defaulting`.
+    DefaultingParties,
     AffiliatesOf(Box<PartySelector>),
+}
+
+/// Where a point in time starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Date(Date),
+    /// The action's asset's `created` date.
+    Created,
+    Event(EventId),
+    /// The action's own date.
+    ActionDate,
+    /// The action's `until` (open-ended: later than any date).
+    ActionUntil,
+}
+
+/// A point in time relative to the action: an anchor plus offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeExpr {
+    pub anchor: Anchor,
+    /// Each offset with `true` for a subtraction.
+    pub offsets: Vec<(bool, Duration)>,
 }
 
 /// A condition, evaluated in three-valued logic.
@@ -307,9 +459,19 @@ pub enum Cond {
     FieldIn(NodeId),
     TerritoryIn(NodeId),
     ToIn(PartySet),
-    ConsentOf { any: bool, parties: PartySet },
-    ObjectionOf(PartySet),
+    ConsentOf {
+        any: bool,
+        parties: PartySet,
+    },
+    ObjectionOf {
+        parties: PartySet,
+        after_notice: Option<Duration>,
+        before: Option<Duration>,
+    },
     NoticeTo(PartySet, Cmp, Duration),
+    Fact(FactId),
+    /// Two points in time compared: `request <= expires + 12 months`.
+    TimeCmp(TimeExpr, Cmp, TimeExpr),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -321,6 +483,8 @@ pub enum Duty {
     /// Obligation: a share of income, in hundredths of a percent.
     Pay(u32, PartySet),
     Compensate(PartySet),
+    /// Obligation: each party's ownership share of the income.
+    Share(PartySet),
     Text(String),
 }
 
@@ -346,11 +510,57 @@ pub struct Action {
     pub exclusive: Option<bool>,
     pub sublicensable: Option<bool>,
     pub royalty: Option<u32>,
-    /// Notice given, per party; a party not listed has unknown notice.
-    pub notice: Vec<(PartyRef, Duration)>,
-    /// `None`: unknown; `Some`: exactly these consented.
+    /// The day each party received notice; a party not listed has
+    /// unknown notice.
+    pub notice: Vec<(PartyRef, Date)>,
+    /// `None`: unknown; `Some`: exactly these consented (and the pending
+    /// ones have not answered yet).
     pub consents: Option<Vec<PartyRef>>,
-    pub objections: Option<Vec<PartyRef>>,
+    pub consents_pending: Vec<PartyRef>,
+    /// Each objection with its day, when stated.
+    pub objections: Option<Vec<(PartyRef, Option<Date>)>>,
+    pub objections_pending: Vec<PartyRef>,
+    /// Facts stated; any other is unknown.
+    pub facts: Vec<(FactId, bool)>,
+    /// Event days stated; any other is unknown.
+    pub events: Vec<(EventId, Date)>,
+    pub income: Option<Money>,
+}
+
+impl Action {
+    /// A bare action: every optional attribute unknown.
+    pub fn new(actor: PartyId, verb: NodeId, asset: AssetId, date: Date) -> Action {
+        Action {
+            actor,
+            verb,
+            asset,
+            to: None,
+            field: None,
+            territory: None,
+            date,
+            until: None,
+            exclusive: None,
+            sublicensable: None,
+            royalty: None,
+            notice: Vec::new(),
+            consents: None,
+            consents_pending: Vec::new(),
+            objections: None,
+            objections_pending: Vec::new(),
+            facts: Vec::new(),
+            events: Vec::new(),
+            income: None,
+        }
+    }
+    pub fn fact(&self, fact: FactId) -> Option<bool> {
+        self.facts.iter().find(|(f, _)| *f == fact).map(|(_, v)| *v)
+    }
+    pub fn event(&self, event: EventId) -> Option<Date> {
+        self.events
+            .iter()
+            .find(|(e, _)| *e == event)
+            .map(|(_, d)| *d)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -360,6 +570,8 @@ pub struct ScenarioInfo {
     pub action: Option<Action>,
     pub expect: Decision,
     pub expect_by: Option<String>,
+    /// `owes` lines: duties the decision must carry.
+    pub owes: Vec<Located<Duty>>,
     pub location: Location,
     pub action_location: Location,
     pub expect_location: Location,
@@ -387,6 +599,19 @@ impl Model {
             PartyRef::Known(id) => &self.party(*id).name,
             PartyRef::Outsider(name) => name,
         }
+    }
+    pub fn grant(&self, id: GrantId) -> &GrantInfo {
+        &self.grants[id.index()]
+    }
+    pub fn fact_id(&self, name: &str) -> Option<FactId> {
+        self.fact_ids.get(name).copied()
+    }
+    pub fn event_id(&self, name: &str) -> Option<EventId> {
+        self.event_ids.get(name).copied()
+    }
+    /// The amendment label of a version, for "as amended by A1".
+    pub fn amendment_label(&self, version: Option<AmendmentId>) -> Option<&str> {
+        version.and_then(|v| self.amendments.get(v.index()).map(|a| a.label.as_str()))
     }
     pub fn label_of(&self, label: &LabelRef) -> &str {
         match label {

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use crate::names::{
-    Action, AssetId, ClauseId, ClauseInfo, Cond, Duty, Hierarchy, Model, NodeId, PartyId, PartyRef,
-    PartyRole, PartySelector, PartySet, Window,
+    Action, Anchor, AssetId, ClauseId, ClauseInfo, Cond, Duty, EventId, FactId, Hierarchy, Model,
+    NodeId, PartyId, PartyRef, PartyRole, PartySelector, PartySet, TimeExpr, Window,
 };
 use crate::syntax::ast::{Cmp, Duration};
 
@@ -44,6 +44,20 @@ pub struct Axes {
     pub consents: Vec<PartySet>,
     pub objections: Vec<PartySet>,
     pub notices: Vec<(PartySet, Cmp, Duration)>,
+    /// Qualifiers of the objections tested: `within D after notice`,
+    /// `within D before`.
+    pub objection_qualifiers: Vec<(Option<Duration>, Option<Duration>)>,
+    /// Facts tested: each is true or false.
+    pub facts: Vec<FactId>,
+    /// Events tested, with the points in time they are compared to.
+    pub events: Vec<(EventId, Vec<EventTest>)>,
+}
+
+/// A comparison an event's day takes part in: `event + offsets CMP other`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventTest {
+    pub own: Vec<(bool, Duration)>,
+    pub other: TimeExpr,
 }
 
 /// What a set of clauses mentions, dimension by dimension.
@@ -65,6 +79,14 @@ pub(crate) struct Mentions {
     pub consents: Vec<PartySet>,
     pub objections: Vec<PartySet>,
     pub notices: Vec<(PartySet, Cmp, Duration)>,
+    pub objection_qualifiers: Vec<(Option<Duration>, Option<Duration>)>,
+    pub facts: Vec<FactId>,
+    pub events: Vec<(EventId, Vec<EventTest>)>,
+    /// Membership changes on these days (`parties`, `third_parties`, …
+    /// depend on the date).
+    pub lifecycle: bool,
+    /// Days a clause version starts or ends (amendments).
+    pub versions: Vec<Date>,
 }
 
 impl Mentions {
@@ -80,7 +102,37 @@ impl Mentions {
         }
         m.named.sort_unstable();
         m.named.dedup();
+        m.facts.sort_unstable();
+        m.facts.dedup();
         m
+    }
+
+    /// An event compared with another point in time.
+    fn time_cmp(&mut self, left: &TimeExpr, right: &TimeExpr) {
+        for (a, b) in [(left, right), (right, left)] {
+            if let Anchor::Event(e) = a.anchor {
+                let test = EventTest {
+                    own: a.offsets.clone(),
+                    other: b.clone(),
+                };
+                match self.events.iter_mut().find(|(id, _)| *id == e) {
+                    Some((_, tests)) => tests.push(test),
+                    None => self.events.push((e, vec![test])),
+                }
+            }
+        }
+        // `created` and fixed dates against the action's date cut the
+        // timeline like a window.
+        for (a, b) in [(left, right), (right, left)] {
+            if matches!(a.anchor, Anchor::ActionDate)
+                && let Anchor::Date(d) = b.anchor
+            {
+                self.windows.push(Window {
+                    from: Some(d),
+                    until: Some(d),
+                });
+            }
+        }
     }
 
     fn clause(&mut self, model: &Model, clause: &ClauseInfo, duties: bool) {
@@ -98,15 +150,18 @@ impl Mentions {
             self.territories.extend(line.value.iter().copied());
         }
         self.windows.extend(clause.windows.iter().map(|w| w.value));
-        for line in &clause.conditions {
+        for line in clause.conditions.iter().chain(&clause.moving_windows) {
             self.cond(model, &line.value);
         }
+        self.versions.extend(clause.in_force.from);
+        self.versions.extend(clause.in_force.ends);
         if duties {
             for duty in &clause.duties {
                 match &duty.value {
                     Duty::Notify(set, _)
                     | Duty::ObtainConsent(set)
                     | Duty::Pay(_, set)
+                    | Duty::Share(set)
                     | Duty::Compensate(set) => self.parties(model, set, true),
                     Duty::Text(_) => {}
                 }
@@ -137,14 +192,35 @@ impl Mentions {
                 self.parties(model, parties, true);
                 self.consents.push(parties.clone());
             }
-            Cond::ObjectionOf(set) => {
-                self.parties(model, set, true);
-                self.objections.push(set.clone());
+            Cond::ObjectionOf {
+                parties,
+                after_notice,
+                before,
+            } => {
+                self.parties(model, parties, true);
+                self.objections.push(parties.clone());
+                if after_notice.is_some() || before.is_some() {
+                    self.objection_qualifiers.push((*after_notice, *before));
+                }
+                if after_notice.is_some() {
+                    // The notice day matters to the qualifier.
+                    self.notices.push((
+                        parties.clone(),
+                        Cmp::Ge,
+                        Duration {
+                            count: 0,
+                            unit: crate::syntax::ast::DurationUnit::Days,
+                            span: crate::span::Span::default(),
+                        },
+                    ));
+                }
             }
             Cond::NoticeTo(set, cmp, d) => {
                 self.parties(model, set, true);
                 self.notices.push((set.clone(), *cmp, *d));
             }
+            Cond::Fact(f) => self.facts.push(*f),
+            Cond::TimeCmp(l, _, r) => self.time_cmp(l, r),
         }
     }
 
@@ -165,13 +241,24 @@ impl Mentions {
                 }
             }
             PartySelector::Owners | PartySelector::CoOwners => self.owner_relative = true,
-            PartySelector::Anyone | PartySelector::ThirdParties => {
+            PartySelector::Anyone => {
                 if fact {
                     self.outsider_sets = true;
                 }
             }
-            PartySelector::Signatories => {}
-            PartySelector::AffiliatesOf(inner) => self.selector(model, inner, fact),
+            PartySelector::ThirdParties => {
+                self.lifecycle = true;
+                if fact {
+                    self.outsider_sets = true;
+                }
+            }
+            PartySelector::Signatories
+            | PartySelector::FormerParties
+            | PartySelector::DefaultingParties => self.lifecycle = true,
+            PartySelector::AffiliatesOf(inner) => {
+                self.lifecycle = true;
+                self.selector(model, inner, fact)
+            }
         }
     }
 }
@@ -184,14 +271,23 @@ pub(crate) struct PartyClasses {
 
 impl PartyClasses {
     pub fn of(model: &Model) -> PartyClasses {
-        let mut key_of: HashMap<(u8, u32), usize> = HashMap::new();
+        // Parties also differ by when they are members or affiliates.
+        type Key = (u8, u32, [Option<Date>; 4], bool);
+        let mut key_of: HashMap<Key, usize> = HashMap::new();
         let mut classes: Vec<Vec<PartyId>> = Vec::new();
         for (i, party) in model.parties.iter().enumerate() {
-            let key = match party.role {
+            let (role, parent) = match party.role {
                 PartyRole::Signatory => (0, 0),
                 PartyRole::ThirdParty => (1, 0),
                 PartyRole::Affiliate(parent) => (2, parent.0),
             };
+            let days = [
+                party.joined,
+                party.left,
+                party.affiliation.from,
+                party.affiliation.until,
+            ];
+            let key = (role, parent, days, party.defaulting);
             let class = *key_of.entry(key).or_insert_with(|| {
                 classes.push(Vec::new());
                 classes.len() - 1
@@ -249,7 +345,7 @@ impl Axes {
             counterparties,
             fields: node_representatives(&model.fields, &mentions.fields),
             territories: node_representatives(&model.territories, &mentions.territories),
-            dates: date_representatives(model, &mentions.windows),
+            dates: date_representatives(model, mentions),
             untils: (!mentions.untils.is_empty()).then(|| until_representatives(&mentions.untils)),
             exclusive: mentions.exclusive,
             sublicensable: mentions.sublicensable,
@@ -258,32 +354,21 @@ impl Axes {
             consents: mentions.consents.clone(),
             objections: mentions.objections.clone(),
             notices: mentions.notices.clone(),
+            objection_qualifiers: mentions.objection_qualifiers.clone(),
+            facts: mentions.facts.clone(),
+            events: mentions.events.clone(),
         }
     }
 
     /// The action of `actor` at this pair and the first representative
     /// date, every other attribute unknown.
     pub fn blank(&self, actor: PartyId) -> Action {
-        Action {
-            actor,
-            verb: self.verb,
-            asset: self.asset,
-            to: None,
-            field: None,
-            territory: None,
-            date: self
-                .dates
-                .first()
-                .copied()
-                .unwrap_or(jiff::civil::date(2026, 1, 1)),
-            until: None,
-            exclusive: None,
-            sublicensable: None,
-            royalty: None,
-            notice: Vec::new(),
-            consents: None,
-            objections: None,
-        }
+        let date = self
+            .dates
+            .first()
+            .copied()
+            .unwrap_or(jiff::civil::date(2026, 1, 1));
+        Action::new(actor, self.verb, self.asset, date)
     }
 
     /// Does the verb need a counterparty (`to`) in an action?
@@ -350,14 +435,24 @@ fn node_representatives(tree: &Hierarchy, mentioned: &[NodeId]) -> Option<Vec<No
 /// Every window bound cuts the timeline: `from` starts a region, the day
 /// after `until` starts the next. One date per region, those within the
 /// agreement's term first.
-fn date_representatives(model: &Model, windows: &[Window]) -> Vec<Date> {
+fn date_representatives(model: &Model, mentions: &Mentions) -> Vec<Date> {
     let term = model.agreement.as_ref();
     let effective = term.and_then(|a| a.effective);
     let expires = term.and_then(|a| a.expires);
     let mut cuts: Vec<Date> = Vec::new();
-    for w in windows {
+    for w in &mentions.windows {
         cuts.extend(w.from);
         cuts.extend(w.until.and_then(|u| u.tomorrow().ok()));
+    }
+    // Versions start on their day and end the day before `ends`.
+    cuts.extend(mentions.versions.iter().copied());
+    if mentions.lifecycle {
+        for p in &model.parties {
+            cuts.extend(p.joined);
+            cuts.extend(p.left);
+            cuts.extend(p.affiliation.from);
+            cuts.extend(p.affiliation.until.and_then(|u| u.tomorrow().ok()));
+        }
     }
     cuts.sort_unstable();
     cuts.dedup();

@@ -53,7 +53,14 @@ pub fn action_syntax(model: &Model, action: &Action) -> String {
         let given: Vec<String> = action
             .notice
             .iter()
-            .map(|(p, d)| format!("{} {}", party(p), d))
+            .map(|(p, d)| match crate::dates::days_between(*d, action.date) {
+                // Days before the action read best; a later day is a date.
+                days if days >= 0 && *d != jiff::civil::Date::MIN => {
+                    let unit = if days == 1 { "day" } else { "days" };
+                    format!("{} {days} {unit}", party(p))
+                }
+                _ => format!("{} on {d}", party(p)),
+            })
             .collect();
         parts.push(format!("notice {}", given.join(", ")));
     }
@@ -67,7 +74,55 @@ pub fn action_syntax(model: &Model, action: &Action) -> String {
             }
         })
     };
-    parts.extend(set("consent", &action.consents));
-    parts.extend(set("objection", &action.objections));
+    parts.extend(
+        set("consent", &action.consents)
+            .map(|text| pending(text, &action.consents_pending, &party)),
+    );
+    if let Some(objections) = &action.objections {
+        let text = if objections.is_empty() {
+            "objection none".to_string()
+        } else {
+            let items: Vec<String> = objections
+                .iter()
+                .map(|(p, day)| match day {
+                    Some(d) => format!("{} on {d}", party(p)),
+                    None => party(p),
+                })
+                .collect();
+            format!("objection {}", items.join(", "))
+        };
+        parts.push(pending(text, &action.objections_pending, &party));
+    }
+    if !action.facts.is_empty() {
+        let facts: Vec<String> = action
+            .facts
+            .iter()
+            .map(|(f, v)| {
+                let name = model.facts.get(f.index()).map_or("?", |f| f.name.as_str());
+                if *v {
+                    name.to_string()
+                } else {
+                    format!("not {name}")
+                }
+            })
+            .collect();
+        parts.push(format!("given {}", facts.join(", ")));
+    }
+    for (e, d) in &action.events {
+        let name = model.events.get(e.index()).map_or("?", |e| e.name.as_str());
+        parts.push(format!("{name} on {d}"));
+    }
+    if let Some(income) = &action.income {
+        parts.push(format!("income {income}"));
+    }
     parts.join(" ")
+}
+
+fn pending(text: String, pending: &[PartyRef], party: &dyn Fn(&PartyRef) -> String) -> String {
+    if pending.is_empty() {
+        text
+    } else {
+        let names: Vec<String> = pending.iter().map(party).collect();
+        format!("{text} pending {}", names.join(", "))
+    }
 }

@@ -7,11 +7,12 @@
 //! stays so on every completion of it. So a goal can stop early, either way,
 //! and the walk visits far fewer points than the regions' product.
 
+use jiff::civil::Date;
+
+use crate::dates;
 use crate::decide::eval::Ctx;
 use crate::decide::logic::Tri;
-use crate::names::{Action, ClauseId, Model, PartyRef};
-use crate::span::Span;
-use crate::syntax::ast::{Duration, DurationUnit};
+use crate::names::{Action, ClauseId, EventId, FactId, Model, PartyRef};
 
 use super::axes::{Axes, distinct_by_signature};
 
@@ -66,9 +67,11 @@ enum Step {
     Sublicensable,
     Royalty,
     Until,
+    Fact(FactId),
+    Event(EventId),
+    Notice,
     Objections,
     Consents,
-    Notice,
 }
 
 enum Walk {
@@ -118,14 +121,18 @@ impl<'a, 'g> Searcher<'a, 'g> {
         if axes.untils.is_some() {
             steps.push(Step::Until);
         }
+        steps.extend(axes.facts.iter().map(|&f| Step::Fact(f)));
+        steps.extend(axes.events.iter().map(|(e, _)| Step::Event(*e)));
+        // Notice before objections: a qualified objection counts from the
+        // notice day.
+        if !axes.notices.is_empty() {
+            steps.push(Step::Notice);
+        }
         if !axes.objections.is_empty() {
             steps.push(Step::Objections);
         }
         if !axes.consents.is_empty() {
             steps.push(Step::Consents);
-        }
-        if !axes.notices.is_empty() {
-            steps.push(Step::Notice);
         }
         Searcher {
             model,
@@ -182,6 +189,7 @@ impl<'a, 'g> Searcher<'a, 'g> {
                 .model
                 .clauses
                 .get(id.index())
+                .filter(|c| c.in_force.on(action.date))
                 .map_or(Tri::False, |c| ctx.clause(c).tri());
             self.tris.push(tri);
         }
@@ -268,12 +276,143 @@ impl<'a, 'g> Searcher<'a, 'g> {
                 .into_iter()
                 .map(Choice::Consents)
                 .collect(),
-            Step::Objections => subsets(&self.fact_parties(&axes.objections, action))?
-                .into_iter()
-                .map(Choice::Objections)
-                .collect(),
+            Step::Objections => self.objection_choices(action)?,
             Step::Notice => self.notice_choices(action)?,
+            Step::Fact(f) => vec![Choice::Fact(f, true), Choice::Fact(f, false)],
+            Step::Event(e) => self
+                .event_days(e, action)
+                .into_iter()
+                .map(|d| Choice::Event(e, d))
+                .collect(),
         })
+    }
+
+    /// Days for an event: around each point it is compared with, so that
+    /// every comparison comes out each way it can.
+    fn event_days(&self, event: EventId, action: &Action) -> Vec<Date> {
+        let ctx = Ctx::new(self.model, action);
+        let tests = self
+            .axes
+            .events
+            .iter()
+            .find(|(e, _)| *e == event)
+            .map(|(_, t)| t.as_slice())
+            .unwrap_or_default();
+        let mut candidates: Vec<Date> = Vec::new();
+        for test in tests {
+            let Some(other) = ctx.time(&test.other) else {
+                continue;
+            };
+            // Undo the event's own offsets (calendar months may clamp:
+            // the neighbours cover it).
+            let mut day = Some(other);
+            for (minus, d) in test.own.iter().rev() {
+                day = day.and_then(|x| dates::shift(x, !*minus, *d));
+            }
+            let Some(day) = day else { continue };
+            let mut around = day;
+            for _ in 0..3 {
+                match around.yesterday() {
+                    Ok(d) => around = d,
+                    Err(_) => break,
+                }
+            }
+            for _ in 0..7 {
+                candidates.push(around);
+                match around.tomorrow() {
+                    Ok(d) => around = d,
+                    Err(_) => break,
+                }
+            }
+        }
+        if candidates.is_empty() {
+            candidates.push(action.date);
+        }
+        let with = |d: Date| {
+            let mut a = action.clone();
+            a.events.retain(|(e, _)| *e != event);
+            a.events.push((event, d));
+            a
+        };
+        distinct_by_signature(candidates, |d| {
+            let a = with(*d);
+            let ctx = Ctx::new(self.model, &a);
+            tests
+                .iter()
+                .filter_map(|t| {
+                    let mut own = crate::names::TimeExpr {
+                        anchor: crate::names::Anchor::Event(event),
+                        offsets: t.own.clone(),
+                    };
+                    let l = ctx.time(&own)?;
+                    own.offsets.clear();
+                    let r = ctx.time(&t.other)?;
+                    Some([l < r, l == r])
+                })
+                .flatten()
+                .collect()
+        })
+    }
+
+    /// Who objected and on which day: every subset of the parties
+    /// concerned, each objection undated or (when qualifiers are tested)
+    /// on a day on each side of their bounds.
+    fn objection_choices(&self, action: &Action) -> Option<Vec<Choice>> {
+        let parties = self.fact_parties(&self.axes.objections, action);
+        if self.axes.objection_qualifiers.is_empty() {
+            return Some(
+                subsets(&parties)?
+                    .into_iter()
+                    .map(|s| Choice::Objections(s.into_iter().map(|p| (p, None)).collect()))
+                    .collect(),
+            );
+        }
+        let ctx = Ctx::new(self.model, action);
+        let mut per_party: Vec<Vec<Option<Option<Date>>>> = Vec::new();
+        for p in &parties {
+            let mut days: Vec<Date> = vec![action.date];
+            for (after, before) in &self.axes.objection_qualifiers {
+                if let (Some(d), Some(n)) = (after, ctx.notice_received(p))
+                    && let Some(last) = dates::add(n, *d)
+                {
+                    days.push(last);
+                    days.extend(last.tomorrow().ok());
+                }
+                if let Some(d) = before
+                    && let Some(first) = dates::sub(action.date, *d)
+                {
+                    days.push(first);
+                    days.extend(first.yesterday().ok());
+                }
+            }
+            days.retain(|d| *d <= action.date);
+            days.sort_unstable();
+            days.dedup();
+            let mut options: Vec<Option<Option<Date>>> = vec![None, Some(None)];
+            options.extend(days.into_iter().map(|d| Some(Some(d))));
+            per_party.push(options);
+        }
+        let combos = per_party
+            .iter()
+            .try_fold(1usize, |n, o| n.checked_mul(o.len()))?;
+        if combos > *self.budget || parties.len() > MAX_FACT_PARTIES {
+            return None;
+        }
+        let mut out: Vec<Vec<(PartyRef, Option<Date>)>> = vec![Vec::new()];
+        for (party, options) in parties.iter().zip(&per_party) {
+            let mut next = Vec::with_capacity(out.len() * options.len());
+            for partial in &out {
+                for option in options {
+                    let mut extended = partial.clone();
+                    if let Some(day) = option {
+                        extended.push((party.clone(), *day));
+                    }
+                    next.push(extended);
+                }
+            }
+            out = next;
+        }
+        Some(out.into_iter().map(Choice::Objections).collect())
     }
 
     /// Everyone a fact about these sets can concern, for this action.
@@ -289,52 +428,49 @@ impl<'a, 'g> Searcher<'a, 'g> {
         parties
     }
 
-    /// Notice given to each party concerned, in days: one value per region
-    /// between the thresholds the clauses test (for this action's date).
+    /// The day each party concerned received notice: one day per region
+    /// between the deadlines the clauses test (for this action's date).
     fn notice_choices(&self, action: &Action) -> Option<Vec<Choice>> {
         let parties = self.fact_parties(self.axes.notices.iter().map(|(s, _, _)| s), action);
         if parties.is_empty() {
             return Some(vec![Choice::Notice(Vec::new())]);
         }
         let ctx = Ctx::new(self.model, action);
-        let tests: Vec<(crate::syntax::ast::Cmp, i64)> = self
+        let tests: Vec<(crate::syntax::ast::Cmp, Date)> = self
             .axes
             .notices
             .iter()
-            .map(|(_, cmp, d)| (*cmp, ctx.days_before(*d)))
+            .filter_map(|(_, cmp, d)| ctx.deadline(*d).map(|deadline| (*cmp, deadline)))
             .collect();
-        let mut candidates: Vec<i64> = Vec::new();
-        for (_, due) in &tests {
-            candidates.extend([due - 1, *due, due + 1].into_iter().filter(|d| *d >= 0));
+        let mut candidates: Vec<Date> = Vec::new();
+        for (_, deadline) in &tests {
+            candidates.extend(deadline.yesterday().ok());
+            candidates.push(*deadline);
+            candidates.extend(deadline.tomorrow().ok());
         }
         let days = distinct_by_signature(candidates, |v| {
-            tests.iter().map(|(cmp, due)| cmp.holds(*v, *due)).collect()
+            tests
+                .iter()
+                .map(|(cmp, deadline)| cmp.holds(*deadline, *v))
+                .collect()
         });
         let combos = days.len().checked_pow(parties.len() as u32)?;
         if combos > *self.budget {
             return None;
         }
-        let mut out: Vec<Vec<(PartyRef, Duration)>> = vec![Vec::new()];
+        let mut out: Vec<Vec<(PartyRef, Date)>> = vec![Vec::new()];
         for party in &parties {
             let mut next = Vec::with_capacity(out.len() * days.len());
             for partial in &out {
                 for &d in &days {
                     let mut extended = partial.clone();
-                    extended.push((party.clone(), days_duration(d)));
+                    extended.push((party.clone(), d));
                     next.push(extended);
                 }
             }
             out = next;
         }
         Some(out.into_iter().map(Choice::Notice).collect())
-    }
-}
-
-fn days_duration(days: i64) -> Duration {
-    Duration {
-        count: u32::try_from(days).unwrap_or(u32::MAX),
-        unit: DurationUnit::Days,
-        span: Span::default(),
     }
 }
 
@@ -371,6 +507,8 @@ impl Step {
             Step::Objections => action.objections = None,
             Step::Consents => action.consents = None,
             Step::Notice => action.notice.clear(),
+            Step::Fact(f) => action.facts.retain(|(x, _)| *x != f),
+            Step::Event(e) => action.events.retain(|(x, _)| *x != e),
         }
     }
 }
@@ -385,8 +523,10 @@ enum Choice {
     Royalty(u32),
     Until(jiff::civil::Date),
     Consents(Vec<PartyRef>),
-    Objections(Vec<PartyRef>),
-    Notice(Vec<(PartyRef, Duration)>),
+    Objections(Vec<(PartyRef, Option<Date>)>),
+    Notice(Vec<(PartyRef, Date)>),
+    Fact(FactId, bool),
+    Event(EventId, Date),
 }
 
 impl Choice {
@@ -402,6 +542,14 @@ impl Choice {
             Choice::Consents(c) => action.consents = Some(c),
             Choice::Objections(o) => action.objections = Some(o),
             Choice::Notice(n) => action.notice = n,
+            Choice::Fact(f, v) => {
+                action.facts.retain(|(x, _)| *x != f);
+                action.facts.push((f, v));
+            }
+            Choice::Event(e, d) => {
+                action.events.retain(|(x, _)| *x != e);
+                action.events.push((e, d));
+            }
         }
     }
 }

@@ -41,6 +41,12 @@ impl std::fmt::Display for Duration {
         let unit = match (self.unit, self.count) {
             (DurationUnit::Days, 1) => "day",
             (DurationUnit::Days, _) => "days",
+            (DurationUnit::CalendarDays, 1) => "calendar day",
+            (DurationUnit::CalendarDays, _) => "calendar days",
+            (DurationUnit::WorkingDays, 1) => "working day",
+            (DurationUnit::WorkingDays, _) => "working days",
+            (DurationUnit::Weeks, 1) => "week",
+            (DurationUnit::Weeks, _) => "weeks",
             (DurationUnit::Months, 1) => "month",
             (DurationUnit::Months, _) => "months",
             (DurationUnit::Years, 1) => "year",
@@ -64,6 +70,11 @@ pub fn percent_text(hundredths: u32) -> String {
 #[serde(rename_all = "snake_case")]
 pub enum DurationUnit {
     Days,
+    /// `calendar days`: the same as days, kept as written.
+    CalendarDays,
+    /// Monday to Friday, no holiday calendar.
+    WorkingDays,
+    Weeks,
     Months,
     Years,
 }
@@ -94,6 +105,34 @@ pub enum ItemKind {
     Grant(Grant),
     Clause(Clause),
     Scenario(Scenario),
+    Fact(Declared),
+    Event(Declared),
+    Instrument(Instrument),
+    Amendment(Amendment),
+}
+
+/// `fact id "description"` or `event id "description"`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Declared {
+    pub id: Ident,
+    pub description: Spanned<String>,
+}
+
+/// `instrument id "title" [prevails over a, b]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Instrument {
+    pub id: Ident,
+    pub title: Spanned<String>,
+    pub prevails_over: Vec<Ident>,
+}
+
+/// `amendment LABEL "title" effective DATE [removes L, …]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Amendment {
+    pub label: Ident,
+    pub title: Spanned<String>,
+    pub effective: DateLit,
+    pub removes: Vec<Ident>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -104,6 +143,8 @@ pub struct Agreement {
     pub expires: Vec<DateLit>,
     pub term: Vec<Duration>,
     pub open_ended: Vec<Span>,
+    /// `third_parties include affiliates` lines.
+    pub include_affiliates: Vec<Span>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -120,6 +161,13 @@ pub struct Party {
     pub id: Ident,
     pub legal_name: Spanned<String>,
     pub affiliate_of: Option<Ident>,
+    /// The affiliation's `from` and `until` days.
+    pub affiliate_from: Option<DateLit>,
+    pub affiliate_until: Option<DateLit>,
+    pub joined: Option<DateLit>,
+    pub left: Option<DateLit>,
+    /// `left DATE defaulting`.
+    pub defaulting: Option<Span>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -254,7 +302,7 @@ pub struct Asset {
 #[derive(Debug, Clone, Serialize)]
 pub struct Grant {
     pub label: Ident,
-    pub exclusive: Option<Spanned<bool>>,
+    pub exclusivity: Option<Spanned<Exclusivity>>,
     pub asset: Ident,
     pub licensor: Ident,
     pub licensee: Ident,
@@ -262,6 +310,34 @@ pub struct Grant {
     pub territory: Vec<Ident>,
     pub from: Vec<DateLit>,
     pub until: Vec<DateLit>,
+    /// `rights VERBS`; empty: `exploit`.
+    pub rights: Vec<Ident>,
+    pub sublicensable: Option<Spanned<bool>>,
+}
+
+/// How much of the asset a grant keeps for its licensee (§7.8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Exclusivity {
+    #[default]
+    NonExclusive,
+    /// Blocks everyone else, the licensor's own use included.
+    Sole,
+    Exclusive,
+}
+
+impl Exclusivity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Exclusivity::NonExclusive => "non_exclusive",
+            Exclusivity::Sole => "sole",
+            Exclusivity::Exclusive => "exclusive",
+        }
+    }
+    /// Does it block others (exclusive or sole)?
+    pub fn blocks(self) -> bool {
+        self != Exclusivity::NonExclusive
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
@@ -366,6 +442,8 @@ pub enum PartyItem {
     ThirdParties(Span),
     Owners(Span),
     CoOwners(Span),
+    FormerParties(Span),
+    DefaultingParties(Span),
     AffiliatesOf(Box<PartyItem>, Span),
 }
 
@@ -378,24 +456,37 @@ impl PartyItem {
             | PartyItem::ThirdParties(s)
             | PartyItem::Owners(s)
             | PartyItem::CoOwners(s)
+            | PartyItem::FormerParties(s)
+            | PartyItem::DefaultingParties(s)
             | PartyItem::AffiliatesOf(_, s) => *s,
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TimeBase {
     Date(Option<Date>),
     Effective,
     Expires,
+    /// The action's asset's `created` date.
+    Created,
+    /// A declared event's day.
+    Event(Ident),
 }
 
-/// `2026-01-01`, `effective`, `expires + 12 months`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// `+ 12 months` or `- 1 day`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Offset {
+    pub minus: bool,
+    pub duration: Duration,
+}
+
+/// `2026-01-01`, `effective`, `expires + 12 months - 1 day`, `request + 90 days`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Time {
     pub base: TimeBase,
-    pub offset: Option<Duration>,
+    pub offsets: Vec<Offset>,
     pub span: Span,
 }
 
@@ -464,8 +555,17 @@ pub enum ExprKind {
         any: bool,
         parties: Parties,
     },
-    ObjectionOf(Parties),
+    /// `objection of PARTIES [within D after notice] [within D before]`.
+    ObjectionOf {
+        parties: Parties,
+        after_notice: Option<Duration>,
+        before: Option<Duration>,
+    },
     NoticeTo(Parties, Cmp, Duration),
+    /// A declared fact.
+    Fact(Ident),
+    /// `request <= expires + 12 months`.
+    TimeCmp(Time, Cmp, Time),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -481,6 +581,8 @@ pub enum DutyKind {
     ObtainConsent(Parties),
     Pay(Percent, Parties),
     Compensate(Parties),
+    /// `share income with PARTIES pro_rata`.
+    Share(Parties),
     Text(Spanned<String>),
 }
 
@@ -508,6 +610,8 @@ pub struct Scenario {
     pub action: ActionSyntax,
     pub expect: Spanned<Decision>,
     pub expect_by: Option<Ident>,
+    /// `owes DUTY` lines after `expect`.
+    pub owes: Vec<Duty>,
 }
 
 /// An action as written in the action syntax, before resolution.
@@ -524,10 +628,46 @@ pub struct ActionSyntax {
     pub exclusive: Option<Spanned<bool>>,
     pub sublicensable: Option<Spanned<bool>>,
     pub royalty: Option<Percent>,
-    pub notice: Option<Vec<(Ident, Duration)>>,
+    pub notice: Option<Vec<(Ident, NoticeGiven)>>,
     pub consents: Option<Vec<Ident>>,
-    pub objections: Option<Vec<Ident>>,
+    pub consents_pending: Vec<Ident>,
+    /// Each objecting party with the day it objected, when stated.
+    pub objections: Option<Vec<(Ident, Option<DateLit>)>>,
+    pub objections_pending: Vec<Ident>,
+    /// `given needed, not published`: each fact with its value.
+    pub facts: Option<Vec<(Ident, bool)>>,
+    /// `request on 2028-06-01`.
+    pub events: Vec<(Ident, DateLit)>,
+    pub income: Option<Spanned<Money>>,
     pub span: Span,
+}
+
+/// A notice as an action states it: a period before the action's date, or
+/// the day it was received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeGiven {
+    Ahead(Duration),
+    On(Option<Date>),
+}
+
+/// An amount of money in hundredths of the currency unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Money {
+    pub cents: u64,
+    pub currency: String,
+}
+
+impl std::fmt::Display for Money {
+    /// `250000 EUR`, `99.50 USD`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (whole, rest) = (self.cents / 100, self.cents % 100);
+        if rest == 0 {
+            write!(f, "{whole} {}", self.currency)
+        } else {
+            write!(f, "{whole}.{rest:02} {}", self.currency)
+        }
+    }
 }
 
 #[cfg(test)]

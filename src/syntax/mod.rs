@@ -6,7 +6,7 @@ mod parser;
 pub mod refs;
 pub mod split;
 
-pub use parser::{IplParser, Rule, parse_date, parse_hundredths, rule_name};
+pub use parser::{IplParser, Rule, parse_cents, parse_date, parse_hundredths, rule_name};
 
 use crate::diagnostic::Diagnostic;
 use crate::span::{FileId, Span};

@@ -166,9 +166,47 @@ pub fn rule_name(rule: Rule) -> &'static str {
     match rule {
         EOI => "end of input",
         item | agreement | party | third_party | group | tree | asset | grant | clause
-        | scenario => {
-            "an item (`agreement`, `party`, `third_party`, `group`, `fields`, `territories`, `actions`, `asset`, `grant`, `clause` or `scenario`)"
+        | scenario | fact | event | instrument | amendment => {
+            "an item (`agreement`, `party`, `third_party`, `group`, `fields`, `territories`, `actions`, `asset`, `grant`, `clause`, `scenario`, `fact`, `event`, `instrument` or `amendment`)"
         }
+        include_affiliates | kw_include => "`third_parties include affiliates`",
+        affiliation_from => "`from`",
+        affiliation_until => "`until`",
+        joined | kw_joined => "`joined`",
+        left | kw_left => "`left`",
+        defaulting | kw_defaulting => "`defaulting`",
+        kw_fact => "`fact`",
+        kw_event => "`event`",
+        kw_instrument => "`instrument`",
+        prevails_over | kw_prevails => "`prevails over`",
+        kw_over => "`over`",
+        kw_amendment => "`amendment`",
+        removes | kw_removes => "`removes`",
+        rights_line | kw_rights => "`rights`",
+        grant_sublicensable => "`sublicensable` or `non_sublicensable`",
+        kw_sole => "`sole`",
+        sel_former_parties | kw_former_parties => "`former_parties`",
+        sel_defaulting_parties | kw_defaulting_parties => "`defaulting_parties`",
+        time_created => "`created`",
+        time_event => "an event",
+        offset_plus | offset_minus => "`+` or `-` and a duration",
+        cmp_time => "a comparison of dates",
+        fact_ref => "a fact",
+        within_after_notice | within_before | kw_within => "`within`",
+        duty_share | kw_share => "`share income with`",
+        kw_with => "`with`",
+        kw_pro_rata => "`pro_rata`",
+        owes_line | kw_owes => "`owes`",
+        notice_on => "`on` and a date",
+        objection_item => "a party",
+        pending | kw_pending => "`pending`",
+        action_names => "a name",
+        act_given | kw_given => "`given`",
+        given_item => "a fact",
+        act_income => "`income`",
+        currency => "a currency (`EUR`)",
+        act_event => "an event and its day",
+        day_kind => "`calendar` or `working`",
         effective_line | kw_effective => "`effective`",
         expires_line | kw_expires => "`expires`",
         term_line | kw_term => "`term`",
@@ -247,7 +285,7 @@ pub fn rule_name(rule: Rule) -> &'static str {
         date => "a date (YYYY-MM-DD)",
         percent | number => "a percentage (`3%`)",
         duration | count => "a duration (`45 days`)",
-        unit => "`days`, `months` or `years`",
+        unit => "`days`, `weeks`, `months` or `years`",
         asset_class => "`background`, `foreground` or `sideground`",
         asset_type => {
             "an asset type (`patent`, `know_how`, `software`, `data`, `design`, `copyright`, `trade_secret`)"
@@ -378,9 +416,35 @@ impl Builder {
             .next()
             .and_then(|p| p.as_str().parse::<u32>().ok())
             .unwrap_or(u32::MAX);
-        let unit = match inner.next().map(|p| p.as_str()) {
-            Some(u) if u.starts_with("day") => DurationUnit::Days,
-            Some(u) if u.starts_with("month") => DurationUnit::Months,
+        let mut kind = None;
+        let mut unit_word = "";
+        for p in inner {
+            match p.as_rule() {
+                Rule::day_kind => kind = Some(p.as_str()),
+                _ => unit_word = p.as_str(),
+            }
+        }
+        let unit = match (kind, unit_word) {
+            (Some("working"), u) if u.starts_with("day") => DurationUnit::WorkingDays,
+            (Some(_), u) if u.starts_with("day") => DurationUnit::CalendarDays,
+            (Some(k), _) => {
+                self.push_later(
+                    Diagnostic::error(
+                        "ipl::syntax::day_kind_without_days",
+                        self.file,
+                        span,
+                        format!("`{k}` qualifies days only"),
+                    )
+                    .with_label(format!("`{k}` before `{unit_word}`"))
+                    .with_help(format!(
+                        "write `N {k} days`, or drop `{k}`: weeks, months and years are calendar periods"
+                    )),
+                );
+                DurationUnit::Days
+            }
+            (None, u) if u.starts_with("day") => DurationUnit::Days,
+            (None, u) if u.starts_with("week") => DurationUnit::Weeks,
+            (None, u) if u.starts_with("month") => DurationUnit::Months,
             _ => DurationUnit::Years,
         };
         Duration { count, unit, span }
@@ -434,8 +498,74 @@ impl Builder {
             Rule::asset => ItemKind::Asset(self.asset(pair)),
             Rule::grant => ItemKind::Grant(self.grant(pair)),
             Rule::clause => ItemKind::Clause(self.clause(pair)),
+            Rule::fact => ItemKind::Fact(self.declared(pair)),
+            Rule::event => ItemKind::Event(self.declared(pair)),
+            Rule::instrument => ItemKind::Instrument(self.instrument(pair)),
+            Rule::amendment => ItemKind::Amendment(self.amendment(pair)),
             _ => ItemKind::Scenario(self.scenario(pair)),
         }
+    }
+
+    fn declared(&mut self, pair: Pair<Rule>) -> Declared {
+        let mut inner = Self::children(pair);
+        let id = inner
+            .next()
+            .map(|p| self.ident(p))
+            .unwrap_or_else(empty_ident);
+        let description = inner.next().map(|p| self.string(p)).unwrap_or(Spanned {
+            value: String::new(),
+            span: Span::default(),
+        });
+        Declared { id, description }
+    }
+
+    fn instrument(&mut self, pair: Pair<Rule>) -> Instrument {
+        let mut instrument = Instrument {
+            id: empty_ident(),
+            title: Spanned {
+                value: String::new(),
+                span: Span::default(),
+            },
+            prevails_over: Vec::new(),
+        };
+        for p in Self::children(pair) {
+            match p.as_rule() {
+                Rule::ident => instrument.id = self.ident(p),
+                Rule::string => instrument.title = self.string(p),
+                Rule::prevails_over => instrument.prevails_over = self.line_idents(p),
+                _ => {}
+            }
+        }
+        instrument
+    }
+
+    fn amendment(&mut self, pair: Pair<Rule>) -> Amendment {
+        let mut amendment = Amendment {
+            label: empty_ident(),
+            title: Spanned {
+                value: String::new(),
+                span: Span::default(),
+            },
+            effective: Spanned {
+                value: None,
+                span: Span::default(),
+            },
+            removes: Vec::new(),
+        };
+        for p in Self::children(pair) {
+            match p.as_rule() {
+                Rule::label => amendment.label = self.ident(p),
+                Rule::string => amendment.title = self.string(p),
+                Rule::date => amendment.effective = self.date(p),
+                Rule::removes => {
+                    amendment
+                        .removes
+                        .extend(Self::children(p).map(|l| self.ident(l)));
+                }
+                _ => {}
+            }
+        }
+        amendment
     }
 
     fn agreement(&mut self, pair: Pair<Rule>) -> Agreement {
@@ -451,6 +581,7 @@ impl Builder {
             expires: Vec::new(),
             term: Vec::new(),
             open_ended: Vec::new(),
+            include_affiliates: Vec::new(),
         };
         for p in inner {
             match p.as_rule() {
@@ -465,6 +596,7 @@ impl Builder {
                     .term
                     .extend(Self::children(p).map(|d| self.duration(d))),
                 Rule::open_ended => agreement.open_ended.push(self.span(&p)),
+                Rule::include_affiliates => agreement.include_affiliates.push(self.span(&p)),
                 _ => {}
             }
         }
@@ -475,12 +607,31 @@ impl Builder {
         let mut id = None;
         let mut legal_name = None;
         let mut affiliate_of = None;
+        let (mut affiliate_from, mut affiliate_until) = (None, None);
+        let (mut joined, mut left, mut defaulting) = (None, None, None);
         for p in Self::children(pair) {
             match p.as_rule() {
                 Rule::ident => id = Some(self.ident(p)),
                 Rule::string => legal_name = Some(self.string(p)),
                 Rule::affiliate_of => {
-                    affiliate_of = Self::children(p).next().map(|i| self.ident(i))
+                    for a in Self::children(p) {
+                        match a.as_rule() {
+                            Rule::ident => affiliate_of = Some(self.ident(a)),
+                            Rule::affiliation_from => affiliate_from = self.first_date(a),
+                            Rule::affiliation_until => affiliate_until = self.first_date(a),
+                            _ => {}
+                        }
+                    }
+                }
+                Rule::joined => joined = self.first_date(p),
+                Rule::left => {
+                    for a in Self::children(p) {
+                        match a.as_rule() {
+                            Rule::date => left = Some(self.date(a)),
+                            Rule::defaulting => defaulting = Some(self.span(&a)),
+                            _ => {}
+                        }
+                    }
                 }
                 _ => {}
             }
@@ -493,7 +644,16 @@ impl Builder {
                 span: Span::default(),
             }),
             affiliate_of,
+            affiliate_from,
+            affiliate_until,
+            joined,
+            left,
+            defaulting,
         }
+    }
+
+    fn first_date(&self, pair: Pair<Rule>) -> Option<DateLit> {
+        Self::children(pair).next().map(|d| self.date(d))
     }
 
     fn group(&mut self, pair: Pair<Rule>) -> Group {
@@ -626,7 +786,7 @@ impl Builder {
     fn grant(&mut self, pair: Pair<Rule>) -> Grant {
         let mut grant = Grant {
             label: empty_ident(),
-            exclusive: None,
+            exclusivity: None,
             asset: empty_ident(),
             licensor: empty_ident(),
             licensee: empty_ident(),
@@ -634,6 +794,8 @@ impl Builder {
             territory: Vec::new(),
             from: Vec::new(),
             until: Vec::new(),
+            rights: Vec::new(),
+            sublicensable: None,
         };
         let mut names = 0;
         for p in Self::children(pair) {
@@ -641,10 +803,18 @@ impl Builder {
                 Rule::label => grant.label = self.ident(p),
                 Rule::exclusivity => {
                     let span = self.span(&p);
-                    grant.exclusive = Some(Spanned {
-                        value: p.as_str() == "exclusive",
-                        span,
-                    });
+                    let value = match p.as_str() {
+                        "exclusive" => Exclusivity::Exclusive,
+                        "sole" => Exclusivity::Sole,
+                        _ => Exclusivity::NonExclusive,
+                    };
+                    grant.exclusivity = Some(Spanned { value, span });
+                }
+                Rule::rights_line => grant.rights.extend(self.line_idents(p)),
+                Rule::grant_sublicensable => {
+                    let span = self.span(&p);
+                    let value = !p.as_str().starts_with("non_");
+                    grant.sublicensable.get_or_insert(Spanned { value, span });
                 }
                 Rule::ident => {
                     let id = self.ident(p);
@@ -867,6 +1037,8 @@ impl Builder {
             Rule::sel_third_parties => PartyItem::ThirdParties(span),
             Rule::sel_owners => PartyItem::Owners(span),
             Rule::sel_co_owners => PartyItem::CoOwners(span),
+            Rule::sel_former_parties => PartyItem::FormerParties(span),
+            Rule::sel_defaulting_parties => PartyItem::DefaultingParties(span),
             Rule::affiliates => {
                 let inner: Vec<Pair<Rule>> = pair.into_inner().filter(not_comment).collect();
                 let depth = inner
@@ -903,7 +1075,7 @@ impl Builder {
             .map(|t| self.time(t))
             .unwrap_or(Time {
                 base: TimeBase::Effective,
-                offset: None,
+                offsets: Vec::new(),
                 span,
             })
     }
@@ -911,17 +1083,35 @@ impl Builder {
     fn time(&self, pair: Pair<Rule>) -> Time {
         let span = self.span(&pair);
         let mut base = TimeBase::Effective;
-        let mut offset = None;
+        let mut offsets = Vec::new();
         for p in pair.into_inner().filter(not_comment) {
             match p.as_rule() {
                 Rule::date => base = TimeBase::Date(parse_date(p.as_str())),
                 Rule::time_effective => base = TimeBase::Effective,
                 Rule::time_expires => base = TimeBase::Expires,
-                Rule::duration => offset = Some(self.duration(p)),
+                Rule::time_created => base = TimeBase::Created,
+                Rule::time_event => {
+                    if let Some(id) = p.into_inner().find(not_comment) {
+                        base = TimeBase::Event(self.ident(id));
+                    }
+                }
+                Rule::offset_plus | Rule::offset_minus => {
+                    let minus = p.as_rule() == Rule::offset_minus;
+                    if let Some(d) = p.into_inner().find(not_comment) {
+                        offsets.push(Offset {
+                            minus,
+                            duration: self.duration(d),
+                        });
+                    }
+                }
                 _ => {}
             }
         }
-        Time { base, offset, span }
+        Time {
+            base,
+            offsets,
+            span,
+        }
     }
 
     fn first_expr(&self, line: Pair<Rule>) -> Expr {
@@ -1012,15 +1202,29 @@ impl Builder {
                     .map(|c| parse_cmp(c.as_str()))
                     .unwrap_or(Cmp::Eq);
                 let time = inner.next().map(|t| self.time(t));
-                ExprKind::Until(
-                    cmp,
-                    time.unwrap_or(Time {
-                        base: TimeBase::Expires,
-                        offset: None,
-                        span: Span::default(),
-                    }),
-                )
+                ExprKind::Until(cmp, time.unwrap_or_else(|| empty_time(TimeBase::Expires)))
             }
+            Rule::cmp_time => {
+                let left = inner
+                    .next()
+                    .map(|t| self.time(t))
+                    .unwrap_or_else(|| empty_time(TimeBase::Effective));
+                let cmp = inner
+                    .next()
+                    .map(|c| parse_cmp(c.as_str()))
+                    .unwrap_or(Cmp::Eq);
+                let right = inner
+                    .next()
+                    .map(|t| self.time(t))
+                    .unwrap_or_else(|| empty_time(TimeBase::Effective));
+                ExprKind::TimeCmp(left, cmp, right)
+            }
+            Rule::fact_ref => ExprKind::Fact(
+                inner
+                    .next()
+                    .map(|i| self.ident(i))
+                    .unwrap_or_else(empty_ident),
+            ),
             Rule::in_field => ExprKind::FieldIn(
                 inner
                     .next()
@@ -1047,7 +1251,24 @@ impl Builder {
                     },
                 }
             }
-            Rule::objection_of => ExprKind::ObjectionOf(self.parties_or_empty(inner.next())),
+            Rule::objection_of => {
+                let parties = self.parties_or_empty(inner.next());
+                let (mut after_notice, mut before) = (None, None);
+                for q in inner {
+                    let rule = q.as_rule();
+                    let d = Self::children(q).next().map(|d| self.duration(d));
+                    match rule {
+                        Rule::within_after_notice => after_notice = d,
+                        Rule::within_before => before = d,
+                        _ => {}
+                    }
+                }
+                ExprKind::ObjectionOf {
+                    parties,
+                    after_notice,
+                    before,
+                }
+            }
             Rule::notice_to => {
                 let parties = self.parties_or_empty(inner.next());
                 let cmp = inner
@@ -1096,6 +1317,7 @@ impl Builder {
                 DutyKind::Pay(pct, self.parties_or_empty(inner.next()))
             }
             Rule::duty_compensate => DutyKind::Compensate(self.parties_or_empty(inner.next())),
+            Rule::duty_share => DutyKind::Share(self.parties_or_empty(inner.next())),
             _ => DutyKind::Text(inner.next().map(|s| self.string(s)).unwrap_or(Spanned {
                 value: String::new(),
                 span,
@@ -1115,10 +1337,16 @@ impl Builder {
             span: Span::default(),
         };
         let mut expect_by = None;
+        let mut owes = Vec::new();
         for p in Self::children(pair) {
             match p.as_rule() {
                 Rule::string => title = self.string(p),
                 Rule::action => action = self.action(p),
+                Rule::owes_line => {
+                    if let Some(d) = Self::children(p).next() {
+                        owes.push(self.duty(d));
+                    }
+                }
                 Rule::expectation => {
                     for e in Self::children(p) {
                         match e.as_rule() {
@@ -1146,6 +1374,7 @@ impl Builder {
             action,
             expect,
             expect_by,
+            owes,
         }
     }
 
@@ -1200,34 +1429,114 @@ impl Builder {
                 Rule::act_notice => {
                     let items = Self::children(p)
                         .map(|item| {
-                            let mut inner = item.into_inner().filter(not_comment);
+                            let mut inner = Self::children(item);
                             let party = inner
                                 .next()
                                 .map(|i| self.ident(i))
                                 .unwrap_or_else(empty_ident);
-                            let d = inner.next().map(|d| self.duration(d)).unwrap_or(Duration {
-                                count: 0,
-                                unit: DurationUnit::Days,
-                                span,
-                            });
-                            (party, d)
+                            let given = match inner.next() {
+                                Some(d) if d.as_rule() == Rule::notice_on => NoticeGiven::On(
+                                    Self::children(d)
+                                        .next()
+                                        .and_then(|d| parse_date(d.as_str())),
+                                ),
+                                Some(d) => NoticeGiven::Ahead(self.duration(d)),
+                                None => NoticeGiven::Ahead(Duration {
+                                    count: 0,
+                                    unit: DurationUnit::Days,
+                                    span,
+                                }),
+                            };
+                            (party, given)
                         })
                         .collect();
                     set_once(&mut action.notice, Some(items))
                 }
                 Rule::act_consent => {
-                    let list = Self::children(p)
-                        .next()
-                        .map(|l| self.idents(l))
-                        .unwrap_or_default();
+                    let mut list = Vec::new();
+                    for part in Self::children(p) {
+                        match part.as_rule() {
+                            Rule::action_names => list = self.idents(part),
+                            Rule::pending => {
+                                action.consents_pending = Self::children(part)
+                                    .next()
+                                    .map(|l| self.idents(l))
+                                    .unwrap_or_default()
+                            }
+                            _ => {}
+                        }
+                    }
                     set_once(&mut action.consents, Some(list))
                 }
                 Rule::act_objection => {
-                    let list = Self::children(p)
-                        .next()
-                        .map(|l| self.idents(l))
-                        .unwrap_or_default();
+                    let mut list = Vec::new();
+                    for part in Self::children(p) {
+                        match part.as_rule() {
+                            Rule::objection_item => {
+                                let mut inner = Self::children(part);
+                                let party = inner
+                                    .next()
+                                    .map(|i| self.ident(i))
+                                    .unwrap_or_else(empty_ident);
+                                list.push((party, inner.next().map(|d| self.date(d))));
+                            }
+                            Rule::pending => {
+                                action.objections_pending = Self::children(part)
+                                    .next()
+                                    .map(|l| self.idents(l))
+                                    .unwrap_or_default()
+                            }
+                            _ => {}
+                        }
+                    }
                     set_once(&mut action.objections, Some(list))
+                }
+                Rule::act_given => {
+                    let items = Self::children(p)
+                        .map(|item| {
+                            let mut negated = false;
+                            let mut id = empty_ident();
+                            for part in item.into_inner().filter(not_comment) {
+                                match part.as_rule() {
+                                    Rule::not => negated = true,
+                                    Rule::ident => id = self.ident(part),
+                                    _ => {}
+                                }
+                            }
+                            (id, !negated)
+                        })
+                        .collect();
+                    set_once(&mut action.facts, Some(items))
+                }
+                Rule::act_income => {
+                    let mut inner = Self::children(p);
+                    let cents = inner.next().map_or(u64::MAX, |n| parse_cents(n.as_str()));
+                    let currency = inner
+                        .next()
+                        .map(|c| c.as_str().to_string())
+                        .unwrap_or_default();
+                    set_once(
+                        &mut action.income,
+                        Some(Spanned {
+                            value: Money { cents, currency },
+                            span,
+                        }),
+                    )
+                }
+                Rule::act_event => {
+                    let mut inner = Self::children(p);
+                    let id = inner
+                        .next()
+                        .map(|i| self.ident(i))
+                        .unwrap_or_else(empty_ident);
+                    let repeated = action.events.iter().any(|(e, _)| e.name == id.name);
+                    if let Some(d) = inner.next() {
+                        let date = self.date(d);
+                        if !repeated {
+                            action.events.push((id, date));
+                        }
+                    }
+                    repeated
                 }
                 _ => false,
             };
@@ -1359,7 +1668,51 @@ fn is_keyword(rule: Rule) -> bool {
             | kw_none
             | kw_true
             | kw_false
+            | kw_amendment
+            | kw_defaulting_parties
+            | kw_defaulting
+            | kw_event
+            | kw_former_parties
+            | kw_fact
+            | kw_given
+            | kw_instrument
+            | kw_include
+            | kw_joined
+            | kw_left
+            | kw_owes
+            | kw_over
+            | kw_prevails
+            | kw_pending
+            | kw_pro_rata
+            | kw_removes
+            | kw_rights
+            | kw_share
+            | kw_sole
+            | kw_within
+            | kw_with
     )
+}
+
+fn empty_time(base: TimeBase) -> Time {
+    Time {
+        base,
+        offsets: Vec::new(),
+        span: Span::default(),
+    }
+}
+
+/// `250000` or `99.5` → hundredths; saturates like [`parse_hundredths`].
+pub fn parse_cents(text: &str) -> u64 {
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    let whole: u64 = if whole.len() > 15 {
+        u64::MAX / 1000
+    } else {
+        whole.parse().unwrap_or(u64::MAX / 1000)
+    };
+    let mut digits = frac.chars().chain(std::iter::repeat('0')).take(2);
+    let tens = digits.next().and_then(|c| c.to_digit(10)).unwrap_or(0) as u64;
+    let ones = digits.next().and_then(|c| c.to_digit(10)).unwrap_or(0) as u64;
+    whole.saturating_mul(100).saturating_add(tens * 10 + ones)
 }
 
 fn parse_cmp(text: &str) -> Cmp {

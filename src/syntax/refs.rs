@@ -18,6 +18,9 @@ pub enum SymKind {
     Label,
     /// Asset tags: every `tags` line declares, every `tagged` uses.
     Tag,
+    Fact,
+    Event,
+    Instrument,
 }
 
 impl SymKind {
@@ -82,6 +85,13 @@ impl Walk {
     fn item(&mut self, item: &ItemKind) {
         match item {
             ItemKind::Agreement(_) => {}
+            ItemKind::Fact(f) => self.push(SymKind::Fact, &f.id, true),
+            ItemKind::Event(e) => self.push(SymKind::Event, &e.id, true),
+            ItemKind::Instrument(i) => {
+                self.push(SymKind::Instrument, &i.id, true);
+                self.uses(SymKind::Instrument, &i.prevails_over);
+            }
+            ItemKind::Amendment(a) => self.uses(SymKind::Label, &a.removes),
             ItemKind::Party(p) => {
                 self.push(SymKind::Name, &p.id, true);
                 self.uses(SymKind::Name, &p.affiliate_of);
@@ -114,6 +124,7 @@ impl Walk {
                 self.push(SymKind::Name, &g.licensee, false);
                 self.uses(SymKind::Field, &g.field);
                 self.uses(SymKind::Territory, &g.territory);
+                self.uses(SymKind::Verb, &g.rights);
             }
             ItemKind::Clause(c) => self.clause(c),
             ItemKind::Scenario(s) => {
@@ -128,8 +139,15 @@ impl Walk {
                     self.push(SymKind::Name, &notice.0, false);
                 }
                 self.uses(SymKind::Name, a.consents.iter().flatten());
-                self.uses(SymKind::Name, a.objections.iter().flatten());
+                self.uses(SymKind::Name, &a.consents_pending);
+                self.uses(SymKind::Name, a.objections.iter().flatten().map(|(p, _)| p));
+                self.uses(SymKind::Name, &a.objections_pending);
+                self.uses(SymKind::Fact, a.facts.iter().flatten().map(|(f, _)| f));
+                self.uses(SymKind::Event, a.events.iter().map(|(e, _)| e));
                 self.uses(SymKind::Label, &s.expect_by);
+                for d in &s.owes {
+                    self.duty(d);
+                }
             }
         }
     }
@@ -152,18 +170,27 @@ impl Walk {
                 LineKind::Field(ids) => self.uses(SymKind::Field, ids),
                 LineKind::Territory(ids) => self.uses(SymKind::Territory, ids),
                 LineKind::When(e) | LineKind::Unless(e) => self.expr(e),
-                LineKind::Duty(d) => match &d.kind {
-                    ast::DutyKind::Notify(p, _)
-                    | ast::DutyKind::ObtainConsent(p)
-                    | ast::DutyKind::Pay(_, p)
-                    | ast::DutyKind::Compensate(p) => self.parties(p),
-                    ast::DutyKind::Text(_) => {}
-                },
-                LineKind::DuringTerm
-                | LineKind::AfterTerm
-                | LineKind::From(_)
-                | LineKind::Until(_) => {}
+                LineKind::Duty(d) => self.duty(d),
+                LineKind::From(t) | LineKind::Until(t) => self.time(t),
+                LineKind::DuringTerm | LineKind::AfterTerm => {}
             }
+        }
+    }
+
+    fn duty(&mut self, d: &ast::Duty) {
+        match &d.kind {
+            ast::DutyKind::Notify(p, _)
+            | ast::DutyKind::ObtainConsent(p)
+            | ast::DutyKind::Pay(_, p)
+            | ast::DutyKind::Share(p)
+            | ast::DutyKind::Compensate(p) => self.parties(p),
+            ast::DutyKind::Text(_) => {}
+        }
+    }
+
+    fn time(&mut self, t: &ast::Time) {
+        if let ast::TimeBase::Event(id) = &t.base {
+            self.push(SymKind::Event, id, false);
         }
     }
 
@@ -187,15 +214,20 @@ impl Walk {
                 ExprKind::Not(inner) => stack.push(inner),
                 ExprKind::FieldIn(id) => self.push(SymKind::Field, id, false),
                 ExprKind::TerritoryIn(id) => self.push(SymKind::Territory, id, false),
-                ExprKind::ToIn(p) | ExprKind::ObjectionOf(p) | ExprKind::NoticeTo(p, _, _) => {
-                    self.parties(p)
-                }
+                ExprKind::ToIn(p)
+                | ExprKind::ObjectionOf { parties: p, .. }
+                | ExprKind::NoticeTo(p, _, _) => self.parties(p),
                 ExprKind::ConsentOf { parties, .. } => self.parties(parties),
+                ExprKind::Fact(id) => self.push(SymKind::Fact, id, false),
+                ExprKind::Until(_, t) => self.time(t),
+                ExprKind::TimeCmp(l, _, r) => {
+                    self.time(l);
+                    self.time(r);
+                }
                 ExprKind::Bool(_)
                 | ExprKind::Exclusive
                 | ExprKind::Sublicensable
-                | ExprKind::Royalty(..)
-                | ExprKind::Until(..) => {}
+                | ExprKind::Royalty(..) => {}
             }
         }
     }

@@ -2,7 +2,7 @@
 //! in one item leaves the others intact (pest stops at its first error).
 
 /// Words that start a top-level item when they begin a line.
-pub const ITEM_KEYWORDS: [&str; 11] = [
+pub const ITEM_KEYWORDS: [&str; 15] = [
     "agreement",
     "party",
     "third_party",
@@ -14,6 +14,10 @@ pub const ITEM_KEYWORDS: [&str; 11] = [
     "grant",
     "clause",
     "scenario",
+    "fact",
+    "event",
+    "instrument",
+    "amendment",
 ];
 
 /// Deepest nesting of `(` or `{` accepted; deeper input is refused before
