@@ -9,6 +9,7 @@
 mod agreement;
 mod assets;
 mod dates;
+mod documents;
 mod grants;
 mod percent;
 mod priority;
@@ -49,6 +50,7 @@ fn run(ctx: &Ctx) -> Vec<Diagnostic> {
     windows::check(ctx, &mut out);
     priority::check(ctx, &mut out);
     grants::check(ctx, &mut out);
+    documents::check(ctx, &mut out);
     out
 }
 

@@ -146,7 +146,8 @@ fn consent_none_differs_from_unstated() {
     assert_eq!(unstated.decision, Decision::Conditional);
     assert_eq!(unstated.open_preconditions.len(), 1);
     let none = decide(&p, "a license joint to x on 2026-01-01 consent none");
-    assert_eq!(outcome(&none), (Decision::Deny, None));
+    // §7.7: the deny names the clause whose precondition is violated.
+    assert_eq!(outcome(&none), (Decision::Deny, Some("1")));
     assert_eq!(none.violated_preconditions.len(), 1);
     let given = decide(&p, "a license joint to x on 2026-01-01 consent b");
     assert_eq!(given.decision, Decision::Permit);

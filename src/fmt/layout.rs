@@ -80,10 +80,13 @@ pub fn file(tokens: &Tokens<'_>, items: &[ItemTree<'_>]) -> Result<(Doc, Vec<usi
 }
 
 /// Items printed one after the other without a blank line, names aligned:
-/// runs of `party`, of `third_party` and of `group` declarations.
+/// runs of `party`, of `third_party`, of `group`, of `fact` and of `event`
+/// declarations.
 fn run_key(pair: &Pair<'_, Rule>) -> Option<Rule> {
     match pair.as_rule() {
-        rule @ (Rule::party | Rule::third_party | Rule::group) => Some(rule),
+        rule @ (Rule::party | Rule::third_party | Rule::group | Rule::fact | Rule::event) => {
+            Some(rule)
+        }
         _ => None,
     }
 }
@@ -161,6 +164,9 @@ impl Builder<'_, '_> {
             Rule::grant => self.grant(&pair),
             Rule::clause => self.clause(&pair),
             Rule::scenario => self.scenario(&pair),
+            Rule::fact | Rule::event => self.party(&pair, pad),
+            Rule::instrument => self.join(kids(&pair)),
+            Rule::amendment => self.amendment(&pair),
             other => Err(Mismatch(format!("unexpected item {other:?}"))),
         }
     }
@@ -200,7 +206,7 @@ impl Builder<'_, '_> {
         let built = match pair.as_rule() {
             Rule::string => self.leaf(&pair),
             _ if is_leaf(&pair) => self.leaf(&pair),
-            Rule::ident_list | Rule::assets => self.list(kids(&pair)),
+            Rule::ident_list | Rule::assets | Rule::action_names => self.list(kids(&pair)),
             Rule::parties => self.parties(&pair),
             Rule::time => self.time(&pair),
             Rule::unary => self.unary(&pair),
@@ -277,14 +283,47 @@ impl Builder<'_, '_> {
         }
     }
 
-    /// `expires + 12 months`
+    /// `expires + 12 months - 1 day`
     fn time(&mut self, pair: &Pair<'_, Rule>) -> Built {
         let mut docs = Vec::new();
         for part in kids(pair) {
-            if part.as_rule() == Rule::duration {
-                docs.extend([Doc::Space, self.punct("+")?, Doc::Space]);
+            let sign = match part.as_rule() {
+                Rule::offset_plus => "+",
+                Rule::offset_minus => "-",
+                _ => {
+                    docs.push(self.node(part)?);
+                    continue;
+                }
+            };
+            docs.extend([Doc::Space, self.punct(sign)?, Doc::Space]);
+            for duration in kids(&part) {
+                docs.push(self.node(duration)?);
             }
-            docs.push(self.node(part)?);
+        }
+        Ok(Doc::Concat(docs))
+    }
+
+    /// `amendment A1 "title" effective DATE [removes 5.2, 7.1]`: labels
+    /// comma-separated, never broken (a label could read as an item).
+    fn amendment(&mut self, pair: &Pair<'_, Rule>) -> Built {
+        let mut docs = Vec::new();
+        for part in kids(pair) {
+            if !docs.is_empty() {
+                docs.push(Doc::Space);
+            }
+            if part.as_rule() == Rule::removes {
+                for (i, label) in kids(&part).into_iter().enumerate() {
+                    if i > 1 {
+                        docs.push(Doc::Text(","));
+                    }
+                    if i > 0 {
+                        docs.push(Doc::Space);
+                    }
+                    docs.push(self.node(label)?);
+                }
+            } else {
+                docs.push(self.node(part)?);
+            }
         }
         Ok(Doc::Concat(docs))
     }
@@ -378,7 +417,7 @@ impl Builder<'_, '_> {
     fn keyed_lines(&mut self, lines: &[Pair<'_, Rule>]) -> Result<Vec<Doc>, Mismatch> {
         let key_width = lines
             .iter()
-            .filter(|line| kids(line).len() > 1)
+            .filter(|line| kids(line).len() > 1 && line.as_rule() != Rule::include_affiliates)
             .filter_map(|line| kids(line).first().map(|key| width(key.as_str())))
             .max()
             .unwrap_or(0);
@@ -580,7 +619,12 @@ impl Builder<'_, '_> {
             .take_while(|p| {
                 !matches!(
                     p.as_rule(),
-                    Rule::field_line | Rule::territory_line | Rule::grant_from | Rule::grant_until
+                    Rule::field_line
+                        | Rule::territory_line
+                        | Rule::grant_from
+                        | Rule::grant_until
+                        | Rule::rights_line
+                        | Rule::grant_sublicensable
                 )
             })
             .count();
@@ -675,7 +719,7 @@ impl Builder<'_, '_> {
         for part in kids(action) {
             if !matches!(
                 part.as_rule(),
-                Rule::act_notice | Rule::act_consent | Rule::act_objection
+                Rule::act_notice | Rule::act_consent | Rule::act_objection | Rule::act_given
             ) {
                 let starts_line = self.starts_line();
                 let doc = self.node(part)?;
@@ -686,8 +730,15 @@ impl Builder<'_, '_> {
             let Some((keyword, rest)) = inner.split_first() else {
                 continue;
             };
+            // `pending …` follows the list, without a comma before it.
+            let (rest, pending) = match rest.split_last() {
+                Some((last, before)) if last.as_rule() == Rule::pending => (before, Some(last)),
+                _ => (rest, None),
+            };
             let elements: Vec<Pair<'_, Rule>> = match rest {
-                [list] if list.as_rule() == Rule::ident_list => kids(list),
+                [list] if matches!(list.as_rule(), Rule::ident_list | Rule::action_names) => {
+                    kids(list)
+                }
                 _ => rest.to_vec(),
             };
             let count = elements.len();
@@ -712,8 +763,32 @@ impl Builder<'_, '_> {
                     starts_line,
                 });
             }
+            if let Some(pending) = pending {
+                let starts_line = self.starts_line();
+                let doc = self.pending(pending)?;
+                units.push(FillUnit { doc, starts_line });
+            }
         }
         Ok(units)
+    }
+
+    /// `pending a, b`, one unit.
+    fn pending(&mut self, pair: &Pair<'_, Rule>) -> Built {
+        let mut docs = Vec::new();
+        for part in kids(pair) {
+            if part.as_rule() == Rule::action_names {
+                for (i, name) in kids(&part).into_iter().enumerate() {
+                    if i > 0 {
+                        docs.push(Doc::Text(","));
+                    }
+                    docs.push(Doc::Space);
+                    docs.push(self.node(name)?);
+                }
+            } else {
+                docs.push(self.node(part)?);
+            }
+        }
+        Ok(Doc::Concat(docs))
     }
 
     /// Whether the next token has comments on the lines before it.

@@ -129,7 +129,7 @@ impl<'a> Tokens<'a> {
         while i < to {
             match bytes[i] {
                 b' ' | b'\t' | b'\r' | b'\n' | b',' => i += 1,
-                b'{' | b'}' | b'(' | b')' | b'=' | b'+' => {
+                b'{' | b'}' | b'(' | b')' | b'=' | b'+' | b'-' => {
                     self.push(i, i + 1);
                     i += 1;
                 }

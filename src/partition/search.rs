@@ -123,9 +123,10 @@ impl<'a, 'g> Searcher<'a, 'g> {
         }
         steps.extend(axes.facts.iter().map(|&f| Step::Fact(f)));
         steps.extend(axes.events.iter().map(|(e, _)| Step::Event(*e)));
-        // Notice before objections: a qualified objection counts from the
-        // notice day.
-        if !axes.notices.is_empty() {
+        // A qualified objection counts from the notice day: choose the
+        // notice first then.
+        let notice_first = !axes.objection_qualifiers.is_empty();
+        if notice_first && !axes.notices.is_empty() {
             steps.push(Step::Notice);
         }
         if !axes.objections.is_empty() {
@@ -133,6 +134,9 @@ impl<'a, 'g> Searcher<'a, 'g> {
         }
         if !axes.consents.is_empty() {
             steps.push(Step::Consents);
+        }
+        if !notice_first && !axes.notices.is_empty() {
+            steps.push(Step::Notice);
         }
         Searcher {
             model,
@@ -442,18 +446,23 @@ impl<'a, 'g> Searcher<'a, 'g> {
             .iter()
             .filter_map(|(_, cmp, d)| ctx.deadline(*d).map(|deadline| (*cmp, deadline)))
             .collect();
-        let mut candidates: Vec<Date> = Vec::new();
+        // Latest days first: the shortest notice of each region (exactly
+        // the period, where it suffices) reads best in a witness.
+        let mut candidates: Vec<std::cmp::Reverse<Date>> = Vec::new();
         for (_, deadline) in &tests {
-            candidates.extend(deadline.yesterday().ok());
-            candidates.push(*deadline);
-            candidates.extend(deadline.tomorrow().ok());
+            candidates.extend(deadline.yesterday().ok().map(std::cmp::Reverse));
+            candidates.push(std::cmp::Reverse(*deadline));
+            candidates.extend(deadline.tomorrow().ok().map(std::cmp::Reverse));
         }
-        let days = distinct_by_signature(candidates, |v| {
+        let days: Vec<Date> = distinct_by_signature(candidates, |v| {
             tests
                 .iter()
-                .map(|(cmp, deadline)| cmp.holds(*deadline, *v))
+                .map(|(cmp, deadline)| cmp.holds(*deadline, v.0))
                 .collect()
-        });
+        })
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
         let combos = days.len().checked_pow(parties.len() as u32)?;
         if combos > *self.budget {
             return None;

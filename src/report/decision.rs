@@ -83,7 +83,7 @@ pub fn text_reasons(record: &DecisionRecord) -> Vec<String> {
         record
             .obligations
             .iter()
-            .map(|d| format!("incurs: {} (clause {})", d.duty, d.clause)),
+            .map(|d| format!("incurs: {}{} (clause {})", d.duty, amount(d), d.clause)),
     );
     lines.extend(
         record
@@ -92,6 +92,13 @@ pub fn text_reasons(record: &DecisionRecord) -> Vec<String> {
             .map(|m| format!("near miss: clause {} fails only on: {}", m.label, m.line)),
     );
     lines
+}
+
+/// `: 40000 EUR` for a payment on an action that states its income.
+fn amount(d: &DutyOutcome) -> String {
+    d.amount
+        .as_ref()
+        .map_or_else(String::new, |a| format!(": {a}"))
 }
 
 fn duty_text(d: &DutyOutcome) -> String {
@@ -169,7 +176,7 @@ fn notes(record: &DecisionRecord, action_location: Option<Location>) -> Vec<Diag
         record
             .obligations
             .iter()
-            .map(|d| (d.location, format!("incurs: {}", d.duty))),
+            .map(|d| (d.location, format!("incurs: {}{}", d.duty, amount(d)))),
     );
     reasons.extend(record.near_misses.iter().map(|m| {
         (

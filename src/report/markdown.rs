@@ -212,12 +212,18 @@ impl Emitter for MarkdownEmitter<'_> {
             let detail = d.detail.as_deref().map(cell).unwrap_or_default();
             format!("violated: {} ({}) {detail}", cell(&d.duty), cell(&d.clause))
         }));
-        notes.extend(
-            record
-                .obligations
-                .iter()
-                .map(|d| format!("incurs: {} ({})", cell(&d.duty), cell(&d.clause))),
-        );
+        notes.extend(record.obligations.iter().map(|d| {
+            let amount = d
+                .amount
+                .as_ref()
+                .map_or_else(String::new, |a| format!(": {a}"));
+            format!(
+                "incurs: {}{} ({})",
+                cell(&d.duty),
+                cell(&amount),
+                cell(&d.clause)
+            )
+        }));
         let as_expected = entry.expect == Some(record.decision);
         match entry.expect {
             Some(_) if as_expected => notes.push("as expected".to_string()),
