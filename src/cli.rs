@@ -5,6 +5,7 @@
 mod check;
 mod eval;
 mod explain;
+mod grants;
 mod lint;
 mod test;
 
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 pub use check::{CheckOptions, check};
 pub use eval::{EvalOptions, eval};
 pub use explain::explain;
+pub use grants::{GrantsOptions, grants};
 pub use lint::lint;
 pub use test::test;
 

@@ -23,6 +23,7 @@ pub mod names;
 pub mod partition;
 pub mod policy;
 pub mod proposal;
+pub mod register;
 pub mod report;
 pub mod source;
 pub mod span;

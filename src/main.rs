@@ -123,6 +123,21 @@ enum Command {
         #[arg(long)]
         stdin: bool,
     },
+    /// Lists the licence register: per asset, who holds which rights, what
+    /// is free to license exclusively, and every blocked overlap.
+    Grants {
+        /// The policy: a file, or a directory of `.ipl` files.
+        policy: PathBuf,
+        /// Only this asset.
+        #[arg(long, value_name = "ASSET")]
+        asset: Option<String>,
+        /// The day what is free is computed for [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        at: Option<jiff::civil::Date>,
+        /// `human` or `json`.
+        #[arg(long, value_enum, default_value = "human")]
+        format: FormatArg,
+    },
     /// Prints the documentation of a diagnostic code.
     Explain {
         /// A code such as `ipl::names::unknown_party`.
@@ -193,6 +208,23 @@ fn main() -> ExitCode {
             })
         }
         Command::Explain { code } => cli::explain(&code, &mut stdout, &mut std::io::stderr()),
+        Command::Grants {
+            policy,
+            asset,
+            at,
+            format,
+        } => {
+            let options = cli::GrantsOptions {
+                asset,
+                at: at.unwrap_or_else(cli::today),
+                format: if matches!(format, FormatArg::Json) {
+                    Format::Json
+                } else {
+                    Format::Human
+                },
+            };
+            cli::grants(&policy, &options, &mut stdout)
+        }
         Command::Fmt {
             paths,
             check,
