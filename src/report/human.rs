@@ -257,6 +257,10 @@ impl Emitter for HumanEmitter<'_> {
         }
     }
 
+    fn not_run(&mut self, not_run: &super::NotRun) -> io::Result<()> {
+        writeln!(self.out, "✗ {}", not_run.sentence())
+    }
+
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
         match self.options.command {
             Command::Lint => writeln!(
@@ -268,13 +272,15 @@ impl Emitter for HumanEmitter<'_> {
             ),
             Command::Test => writeln!(
                 self.out,
-                "{} passed, {} failed",
-                s.scenarios_passed, s.scenarios_failed
+                "{} passed, {} failed{}",
+                s.scenarios_passed,
+                s.scenarios_failed,
+                s.not_run_clause()
             ),
             Command::Eval => Ok(()),
             Command::Check => writeln!(
                 self.out,
-                "checked {}, {}: {}, {}; scenarios: {} passed, {} failed; proposed actions: {} permit, {} conditional, {} deny",
+                "checked {}, {}: {}, {}; scenarios: {} passed, {} failed; proposed actions: {} permit, {} conditional, {} deny{}",
                 count(s.policies, "policy", "policies"),
                 count(s.files, "file", "files"),
                 count(s.errors, "error", "errors"),
@@ -283,7 +289,8 @@ impl Emitter for HumanEmitter<'_> {
                 s.scenarios_failed,
                 s.permit,
                 s.conditional,
-                s.deny
+                s.deny,
+                s.not_run_clause()
             ),
         }
     }
