@@ -212,12 +212,17 @@ pub fn walk(path: &Path, root: &Path) -> Result<Walk, LoadError> {
             Err(err) => {
                 let at = err.path().map(Path::to_path_buf).unwrap_or_default();
                 if let Some(ancestor) = err.loop_ancestor() {
-                    found.skipped.push(Skipped {
-                        path: at,
-                        reason: SkipReason::Loop {
+                    // A link to an ancestor outside the repository leaves
+                    // it before it loops.
+                    let reason = match std::fs::canonicalize(&at) {
+                        Ok(target) if !target.starts_with(&root_real) => {
+                            SkipReason::LinkOutside { target }
+                        }
+                        _ => SkipReason::Loop {
                             ancestor: ancestor.to_path_buf(),
                         },
-                    });
+                    };
+                    found.skipped.push(Skipped { path: at, reason });
                     continue;
                 }
                 let is_link =

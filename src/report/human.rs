@@ -244,7 +244,7 @@ impl Emitter for HumanEmitter<'_> {
             Some(finding) => writeln!(self.out, "{}", render(finding, sources, self.options.style)),
             None => writeln!(
                 self.out,
-                "✓ {}{}: {}: {}",
+                "✓ {}{}: {}{}: {}",
                 super::decision::verdict(entry.record),
                 if entry.expect.is_some() {
                     " (as expected)"
@@ -252,6 +252,12 @@ impl Emitter for HumanEmitter<'_> {
                     ""
                 },
                 entry.origin,
+                entry
+                    .proposal
+                    .map(|p| p.byline())
+                    .filter(|b| !b.is_empty())
+                    .map(|b| format!(" ({b})"))
+                    .unwrap_or_default(),
                 entry.action
             ),
         }
