@@ -395,6 +395,16 @@ pub fn detect_kind(path: &std::path::Path, text_start: &str) -> ActionFileKind {
 pub struct TomlActions {
     #[serde(default)]
     pub action: Vec<ActionRecord>,
+    // A proposal file (docs/cli.md) is a file of actions too: its
+    // description is accepted and not used here.
+    #[allow(dead_code)]
+    title: Option<String>,
+    #[allow(dead_code)]
+    author: Option<String>,
+    #[allow(dead_code)]
+    reference: Option<String>,
+    #[allow(dead_code)]
+    date: Option<toml::Value>,
 }
 
 /// Parses every action of a JSON array or TOML file held in memory; each

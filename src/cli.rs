@@ -34,6 +34,13 @@ pub enum CliError {
     Output(#[from] std::io::Error),
     #[error("{0}")]
     Usage(String),
+    /// The run ended without a report, and the earlier report at the
+    /// output path was removed so that it is not taken for this run's.
+    #[error("{error}\nnote: removed the earlier report `{}`, which this run did not replace", crate::source::display(.removed))]
+    NoReport {
+        error: Box<CliError>,
+        removed: PathBuf,
+    },
 }
 
 /// How a command reports: the options every command shares.
@@ -45,6 +52,12 @@ pub struct ReportOptions {
     pub fail_on: Option<FailOn>,
     /// The job summary file (`GITHUB_STEP_SUMMARY`) for `--format github`.
     pub step_summary: Option<PathBuf>,
+    /// The repository root platform formats name files against; `None`:
+    /// the git top level of the working directory, else the working
+    /// directory (`check` sets it from its configuration).
+    pub root: Option<PathBuf>,
+    /// Links to files at the commit checked, for Markdown.
+    pub links: Option<crate::report::paths::Links>,
 }
 
 impl Default for ReportOptions {
@@ -54,6 +67,8 @@ impl Default for ReportOptions {
             style: Style::PLAIN,
             fail_on: None,
             step_summary: None,
+            root: None,
+            links: None,
         }
     }
 }
@@ -67,11 +82,18 @@ impl ReportOptions {
         fail_on: FailOn,
         out: &'w mut dyn Write,
     ) -> Reporter<'w> {
+        let root = self
+            .root
+            .clone()
+            .or_else(|| crate::report::paths::git_root(Path::new(".")))
+            .unwrap_or_else(|| PathBuf::from("."));
         let options = EmitOptions {
             command,
             style: self.style,
             explain,
             step_summary: self.step_summary.clone(),
+            paths: crate::report::paths::Paths::new(Some(&root)),
+            links: self.links.clone(),
         };
         Reporter::new(crate::report::emitter(self.format, options, out), fail_on)
     }
@@ -103,20 +125,44 @@ pub(crate) fn policy_name(policy: &Policy) -> String {
     }
 }
 
-/// Runs a command writing to `output` when given (atomically: the file
-/// appears whole or not at all), else to `stdout`.
+/// Runs a command writing to `output` when given, else to `stdout`.
+///
+/// With `whole`, the report is rendered into memory and written only when
+/// the command has finished: standard output gets a whole report or none.
+/// A file is always written that way, atomically (it appears whole or not
+/// at all), with the umask's mode when new; when the command fails
+/// without a report, an earlier report at that path is removed, so that
+/// it cannot pass for this run's.
 pub fn with_output(
     output: Option<&Path>,
+    whole: bool,
     stdout: &mut dyn Write,
     run: impl FnOnce(&mut dyn Write) -> Result<Outcome, CliError>,
 ) -> Result<Outcome, CliError> {
     match output {
-        None => run(stdout),
-        Some(path) => {
+        None if !whole => run(stdout),
+        None => {
             let mut buffer = Vec::new();
             let outcome = run(&mut buffer)?;
-            crate::write::write_atomic(path, &buffer)?;
+            stdout.write_all(&buffer)?;
             Ok(outcome)
+        }
+        Some(path) => {
+            let mut buffer = Vec::new();
+            let result = run(&mut buffer).and_then(|outcome| {
+                crate::report::output::write_report(path, &buffer)?;
+                Ok(outcome)
+            });
+            match result {
+                Ok(outcome) => Ok(outcome),
+                Err(error) => match crate::report::output::remove_stale(path) {
+                    Ok(true) => Err(CliError::NoReport {
+                        error: Box::new(error),
+                        removed: path.to_path_buf(),
+                    }),
+                    _ => Err(error),
+                },
+            }
         }
     }
 }

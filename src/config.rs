@@ -30,7 +30,8 @@ pub enum Level {
 
 /// Families whose codes are errors of the language or of the run: they
 /// cannot be re-levelled.
-const FIXED_FAMILIES: [&str; 6] = [
+const FIXED_FAMILIES: [&str; 7] = [
+    "ipl::source",
     "ipl::syntax",
     "ipl::names",
     "ipl::check",
@@ -193,7 +194,9 @@ pub fn load(dir: &Path) -> Result<Config, ConfigError> {
         .map(Path::to_path_buf)
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| PathBuf::from("."));
-    let bytes = source::read_file(&shown).map_err(ConfigError::Load)?;
+    // The file itself may be a symbolic link: it must not lead out of the
+    // directory it configures.
+    let bytes = source::read_inside(&shown, &root).map_err(ConfigError::Load)?;
     let mut sources = SourceMap::default();
     let (id, bad_utf8) = sources.add_bytes(source::display(&shown), shown.clone(), bytes);
     if let Some(diag) = bad_utf8 {
@@ -221,9 +224,54 @@ pub fn load(dir: &Path) -> Result<Config, ConfigError> {
             diagnostics: diags,
         });
     }
+    if let Some(notice) = parent_notice(dir, &file, id, &shown) {
+        diags.push(notice);
+    }
     config.warnings = diags;
     config.sources = sources;
     Ok(config)
+}
+
+/// A note when the configuration comes from a directory above the one
+/// checked with no git checkout in between: it may belong to something
+/// else than the files checked (a parent folder of a downloaded archive,
+/// a home directory).
+fn parent_notice(dir: &Path, file: &Path, id: FileId, shown: &Path) -> Option<Diagnostic> {
+    let start = std::fs::canonicalize(dir).ok()?;
+    let start = if start.is_file() {
+        start.parent()?.to_path_buf()
+    } else {
+        start
+    };
+    let config_dir = file.parent()?;
+    if start == config_dir {
+        return None;
+    }
+    let in_checkout = start
+        .ancestors()
+        .take_while(|a| a.starts_with(config_dir))
+        .any(|a| a.join(".git").exists());
+    if in_checkout {
+        return None;
+    }
+    Some(
+        Diagnostic {
+            severity: Severity::Info,
+            ..Diagnostic::error(
+                "ipl::config::parent_config",
+                id,
+                Span::default(),
+                format!(
+                    "using `{}` from a parent directory, outside any git checkout",
+                    source::display(shown)
+                ),
+            )
+        }
+        .with_label("this configuration applies")
+        .with_help(
+            "ipcheck searches upward from the directory checked and stops at the top of a git checkout; none was found, so this file applies: put an `ipcheck.toml` in the directory checked if it is not the one meant",
+        ),
+    )
 }
 
 fn span_of<T>(spanned: &Spanned<T>) -> Span {
@@ -512,7 +560,10 @@ fn lint_levels(table: &DeTable, file: FileId, levels: &mut Levels, diags: &mut V
 }
 
 /// Refuses a path or glob that leaves the repository: absolute outside
-/// it, through `..`, or through a symbolic link pointing out.
+/// it, through `..`, or through a symbolic link pointing out. The path is
+/// resolved as the kernel would (each existing prefix through the file
+/// system, so that `link/../x` is `x` next to the link's target), then
+/// tested.
 fn check_inside(root: &Path, pattern: &Pattern) -> Result<(), Box<Diagnostic>> {
     let outside = || {
         Box::new(config_error(
@@ -522,7 +573,7 @@ fn check_inside(root: &Path, pattern: &Pattern) -> Result<(), Box<Diagnostic>> {
             format!("`{}` points outside the repository", pattern.text),
             "outside the repository",
             format!(
-                "paths and globs are relative to the directory holding ipcheck.toml (`{}`) and must stay inside it",
+                "paths and globs are relative to the directory holding ipcheck.toml (`{}`) and must stay inside it, symbolic links included",
                 source::display(root)
             ),
         ))
@@ -538,18 +589,44 @@ fn check_inside(root: &Path, pattern: &Pattern) -> Result<(), Box<Diagnostic>> {
     if !normal.starts_with(&root_abs) {
         return Err(outside());
     }
-    // A glob's literal part, or the path itself, must not escape through a
-    // symbolic link either.
-    let literal: PathBuf = normal
+    // The literal part (before any glob component), resolved.
+    let literal: PathBuf = joined
         .components()
         .take_while(|c| !is_glob(&c.as_os_str().to_string_lossy()))
         .collect();
-    if let Ok(real) = std::fs::canonicalize(&literal)
-        && !real.starts_with(&root_abs)
-    {
-        return Err(outside());
+    match resolve(&literal) {
+        Some(real) if real.starts_with(&root_abs) => Ok(()),
+        _ => Err(outside()),
     }
-    Ok(())
+}
+
+/// An absolute path resolved as the kernel would walk it: every prefix
+/// that exists through the file system (symbolic links followed), the
+/// rest on its text. `None` when `..` climbs above the root.
+pub fn resolve(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    let mut exists = true;
+    for c in path.components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => out.push(c),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::Normal(name) => {
+                out.push(name);
+                if exists {
+                    match std::fs::canonicalize(&out) {
+                        Ok(real) => out = real,
+                        Err(_) => exists = false,
+                    }
+                }
+            }
+        }
+    }
+    Some(out)
 }
 
 /// Resolves `.` and `..` without touching the file system; `None` when
@@ -584,10 +661,15 @@ pub struct PlannedPolicy {
 impl Config {
     /// The policies to check, each with its proposals. A `path` that
     /// matches nothing is an error; a `proposals` glob that matches nothing
-    /// is a warning.
-    pub fn plan(&self) -> Result<(Vec<PlannedPolicy>, Vec<Diagnostic>), PlanError> {
+    /// is a warning, and so is what the walk skipped (a symbolic link out
+    /// of the repository, a broken link, a directory loop), at a place of
+    /// its own added to [`Config::sources`].
+    pub fn plan(&mut self) -> Result<(Vec<PlannedPolicy>, Vec<Diagnostic>), PlanError> {
+        let mut skipped = Vec::new();
         if self.policies.is_empty() {
-            let policies = source::discover(&self.root).map_err(PlanError::Load)?;
+            let (policies, skips) =
+                source::discover_in(&self.root, &self.root).map_err(PlanError::Load)?;
+            let warnings = skips.iter().map(|s| self.skipped(s)).collect();
             return Ok((
                 policies
                     .into_iter()
@@ -596,14 +678,14 @@ impl Config {
                         proposals: Vec::new(),
                     })
                     .collect(),
-                Vec::new(),
+                warnings,
             ));
         }
         let mut planned: Vec<PlannedPolicy> = Vec::new();
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         for entry in &self.policies {
-            let policies = match self.policy_files(&entry.path) {
+            let policies = match self.policy_files(&entry.path, &mut skipped) {
                 Ok(p) if !p.is_empty() => p,
                 Ok(_) => {
                     errors.push(no_match(&entry.path, &self.root, true));
@@ -616,7 +698,7 @@ impl Config {
             };
             let mut proposals = Vec::new();
             for pattern in &entry.proposals {
-                match self.matches(pattern, false) {
+                match self.matches(pattern, false, &mut skipped) {
                     Ok(files) if files.is_empty() => {
                         warnings.push(no_match(pattern, &self.root, false))
                     }
@@ -636,6 +718,13 @@ impl Config {
                 }
             }
         }
+        let mut seen = Vec::new();
+        for skip in skipped {
+            if !seen.contains(&skip) {
+                warnings.push(self.skipped(&skip));
+                seen.push(skip);
+            }
+        }
         if errors.is_empty() {
             Ok((planned, warnings))
         } else {
@@ -644,13 +733,61 @@ impl Config {
         }
     }
 
+    /// The warning for something a walk skipped, at the skipped path (a
+    /// source of its own, empty: the file is not read).
+    fn skipped(&mut self, skip: &source::Skipped) -> Diagnostic {
+        let shown = source::display(&skip.path);
+        let id = self
+            .sources
+            .add(shown.clone(), skip.path.clone(), String::new());
+        let at = Span::default();
+        match &skip.reason {
+            source::SkipReason::LinkOutside { target } => Diagnostic::warning(
+                "ipl::source::link_outside",
+                id,
+                at,
+                format!(
+                    "`{shown}` is a symbolic link out of the repository (to `{}`): not followed, not checked",
+                    source::display(target)
+                ),
+            )
+            .with_label("leads outside")
+            .with_help(
+                "ipcheck reads nothing outside the repository; copy the file in, or point the link at a file inside it",
+            ),
+            source::SkipReason::BrokenLink => Diagnostic::warning(
+                "ipl::source::not_walked",
+                id,
+                at,
+                format!("`{shown}` is a symbolic link to nothing: not checked"),
+            )
+            .with_label("broken link")
+            .with_help("remove the link, or point it at an existing file of the repository"),
+            source::SkipReason::Loop { ancestor } => Diagnostic::warning(
+                "ipl::source::not_walked",
+                id,
+                at,
+                format!(
+                    "`{shown}` leads back to `{}`: the loop is not walked again",
+                    source::display(ancestor)
+                ),
+            )
+            .with_label("directory loop")
+            .with_help("the files under it are checked once, at their own place; remove the link if it is not needed"),
+        }
+    }
+
     /// The policies a `path` names: a directory (every policy under it),
     /// a file, or a glob (matched directories are searched, matched
     /// `.ipl` files of one directory form one policy).
-    fn policy_files(&self, pattern: &Pattern) -> Result<Vec<Vec<PathBuf>>, Box<Diagnostic>> {
+    fn policy_files(
+        &self,
+        pattern: &Pattern,
+        skipped: &mut Vec<source::Skipped>,
+    ) -> Result<Vec<Vec<PathBuf>>, Box<Diagnostic>> {
         let mut policies: Vec<Vec<PathBuf>> = Vec::new();
         let targets = if is_glob(&pattern.text) {
-            self.matches(pattern, true)?
+            self.matches(pattern, true, skipped)?
         } else {
             let path = self.root.join(&pattern.text);
             if path.exists() {
@@ -661,8 +798,11 @@ impl Config {
         };
         for target in targets {
             if target.is_dir() {
-                match source::discover(&target) {
-                    Ok(found) => policies.extend(found),
+                match source::discover_in(&target, &self.root) {
+                    Ok((found, skips)) => {
+                        policies.extend(found);
+                        skipped.extend(skips);
+                    }
                     Err(LoadError::NoPolicy { .. }) => {}
                     Err(err) => return Err(self.io_error(pattern, &err.to_string())),
                 }
@@ -685,8 +825,14 @@ impl Config {
     }
 
     /// The files (and with `dirs`, directories) under the root that a
-    /// pattern matches, sorted; a plain path matches itself.
-    fn matches(&self, pattern: &Pattern, dirs: bool) -> Result<Vec<PathBuf>, Box<Diagnostic>> {
+    /// pattern matches, sorted; a plain path matches itself. Symbolic
+    /// links are followed inside the repository only.
+    fn matches(
+        &self,
+        pattern: &Pattern,
+        dirs: bool,
+        skipped: &mut Vec<source::Skipped>,
+    ) -> Result<Vec<PathBuf>, Box<Diagnostic>> {
         if !is_glob(&pattern.text) {
             let path = self.root.join(&pattern.text);
             return Ok(if path.is_file() || (dirs && path.is_dir()) {
@@ -710,24 +856,26 @@ impl Config {
                 ))
             })?
             .compile_matcher();
+        let walked = source::walk(&self.root, &self.root)
+            .map_err(|e| self.io_error(pattern, &e.to_string()))?;
         let mut found = Vec::new();
-        let walker = walkdir::WalkDir::new(&self.root)
-            .follow_links(false)
-            .sort_by_file_name()
-            .max_depth(32);
-        for entry in walker {
-            let entry = entry.map_err(|e| self.io_error(pattern, &e.to_string()))?;
-            let kind = entry.file_type();
-            if !(kind.is_file() || (dirs && kind.is_dir())) {
+        for (path, is_dir) in walked.entries {
+            if is_dir && !dirs {
                 continue;
             }
-            let Ok(rel) = entry.path().strip_prefix(&self.root) else {
+            let Ok(rel) = path.strip_prefix(&self.root) else {
                 continue;
             };
             if glob.is_match(rel) {
-                found.push(entry.path().to_path_buf());
+                found.push(path);
             }
         }
+        // Only what the glob would have matched is worth a warning.
+        skipped.extend(walked.skipped.into_iter().filter(|s| {
+            s.path
+                .strip_prefix(&self.root)
+                .is_ok_and(|rel| glob.is_match(rel) || rel.extension().is_none())
+        }));
         Ok(found)
     }
 

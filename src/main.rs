@@ -35,6 +35,8 @@ enum FormatArg {
     Sarif,
     Github,
     Markdown,
+    Junit,
+    Gitlab,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -102,8 +104,10 @@ enum Command {
     /// Checks a repository before merging: every policy's diagnostics and
     /// lints, its scenarios, and the decisions on its proposals.
     Check {
-        /// A directory of the repository; `ipcheck.toml` is searched upward from it.
-        #[arg(default_value = ".")]
+        /// A directory of the repository (`ipcheck.toml` is searched upward
+        /// from it), or one file: a `.ipl` file or a proposal, to check
+        /// only the policy it belongs to.
+        #[arg(default_value = ".", value_name = "DIR|FILE")]
         dir: PathBuf,
         /// The date date-relative checks compare against [default: the
         /// configuration's `today`, else today].
@@ -171,7 +175,7 @@ fn main() -> ExitCode {
             report,
         } => {
             let options = report_options(&report, color);
-            cli::with_output(report.output.as_deref(), &mut stdout, |out| {
+            cli::with_output(report.output.as_deref(), true, &mut stdout, |out| {
                 cli::lint(&paths, today, &options, out)
             })
         }
@@ -190,20 +194,20 @@ fn main() -> ExitCode {
                 strict,
             };
             let report_opts = report_options(&report, color);
-            cli::with_output(report.output.as_deref(), &mut stdout, |out| {
+            cli::with_output(report.output.as_deref(), false, &mut stdout, |out| {
                 cli::eval(&policy, &options, &report_opts, out, &mut stderr)
             })
         }
         Command::Test { paths, report } => {
             let options = report_options(&report, color);
-            cli::with_output(report.output.as_deref(), &mut stdout, |out| {
+            cli::with_output(report.output.as_deref(), true, &mut stdout, |out| {
                 cli::test(&paths, &options, out)
             })
         }
         Command::Check { dir, today, report } => {
             let options = report_options(&report, color);
             let check = cli::CheckOptions { today };
-            cli::with_output(report.output.as_deref(), &mut stdout, |out| {
+            cli::with_output(report.output.as_deref(), true, &mut stdout, |out| {
                 cli::check(&dir, &check, &options, out)
             })
         }
@@ -272,6 +276,8 @@ fn report_options(report: &ReportArgs, color: ColorChoice) -> ReportOptions {
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Github => Format::Github,
         FormatArg::Markdown => Format::Markdown,
+        FormatArg::Junit => Format::Junit,
+        FormatArg::Gitlab => Format::Gitlab,
     };
     ReportOptions {
         format,
@@ -283,6 +289,8 @@ fn report_options(report: &ReportArgs, color: ColorChoice) -> ReportOptions {
         step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
             .filter(|v| !v.is_empty())
             .map(PathBuf::from),
+        root: None,
+        links: ipcheck::report::paths::Links::from_env(),
     }
 }
 

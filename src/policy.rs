@@ -50,7 +50,9 @@ pub fn analyze(sources: SourceMap) -> Policy {
     analyze_with(sources, Vec::new())
 }
 
-fn analyze_with(sources: SourceMap, mut diagnostics: Vec<Diagnostic>) -> Policy {
+/// Analyses sources already read, with the diagnostics found reading them
+/// (invalid UTF-8): those files are not parsed.
+pub fn analyze_with(sources: SourceMap, mut diagnostics: Vec<Diagnostic>) -> Policy {
     let unreadable: Vec<FileId> = diagnostics.iter().map(|d| d.location.file).collect();
     let mut syntax = Vec::new();
     for id in sources.ids() {

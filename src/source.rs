@@ -110,6 +110,10 @@ pub enum LoadError {
     TooLarge { path: String, size: u64 },
     #[error("no `.ipl` files in `{path}`")]
     NoPolicy { path: String },
+    #[error(
+        "`{path}` leads outside the repository (to `{target}`); ipcheck reads nothing outside it"
+    )]
+    Outside { path: String, target: String },
 }
 
 /// Reads a file as bytes, refusing huge ones.
@@ -131,45 +135,185 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
     })
 }
 
+/// Reads a file of the repository whose top is `root`, refusing one that
+/// resolves (through symbolic links) to a place outside it.
+pub fn read_inside(path: &Path, root: &Path) -> Result<Vec<u8>, LoadError> {
+    check_inside(path, root)?;
+    read_file(path)
+}
+
+/// Refuses a path that resolves outside `root`.
+pub fn check_inside(path: &Path, root: &Path) -> Result<(), LoadError> {
+    let io = |source| LoadError::Io {
+        path: display(path),
+        source,
+    };
+    let real = std::fs::canonicalize(path).map_err(io)?;
+    let root = std::fs::canonicalize(root).map_err(io)?;
+    if real.starts_with(&root) {
+        Ok(())
+    } else {
+        Err(LoadError::Outside {
+            path: display(path),
+            target: display(&real),
+        })
+    }
+}
+
+/// Something a walk did not look into, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The path as walked (a symbolic link, a directory).
+    pub path: PathBuf,
+    pub reason: SkipReason,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// A symbolic link leading outside the repository (not followed).
+    LinkOutside { target: PathBuf },
+    /// A symbolic link to nothing.
+    BrokenLink,
+    /// A directory that leads back to one of its ancestors.
+    Loop { ancestor: PathBuf },
+}
+
+/// What a walk found: files and directories (not the start), in order.
+#[derive(Debug, Clone, Default)]
+pub struct Walk {
+    pub entries: Vec<(PathBuf, bool)>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Walks `path` at any depth. Symbolic links are followed when they stay
+/// inside `root` (a link to a directory already under `path` is not: its
+/// files are found at their own place); a link that leaves the root, a
+/// broken link and a directory loop are skipped and said. An unreadable
+/// directory is an error.
+pub fn walk(path: &Path, root: &Path) -> Result<Walk, LoadError> {
+    let shown = display(path);
+    let root_real = std::fs::canonicalize(root).map_err(|source| LoadError::Io {
+        path: display(root),
+        source,
+    })?;
+    let start_real = std::fs::canonicalize(path).map_err(|source| LoadError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    let mut found = Walk::default();
+    let mut it = walkdir::WalkDir::new(path)
+        .follow_links(true)
+        .sort_by_file_name()
+        .min_depth(1)
+        .into_iter();
+    while let Some(entry) = it.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let at = err.path().map(Path::to_path_buf).unwrap_or_default();
+                if let Some(ancestor) = err.loop_ancestor() {
+                    // A link to an ancestor outside the repository leaves
+                    // it before it loops.
+                    let reason = match std::fs::canonicalize(&at) {
+                        Ok(target) if !target.starts_with(&root_real) => {
+                            SkipReason::LinkOutside { target }
+                        }
+                        _ => SkipReason::Loop {
+                            ancestor: ancestor.to_path_buf(),
+                        },
+                    };
+                    found.skipped.push(Skipped { path: at, reason });
+                    continue;
+                }
+                let is_link =
+                    std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink());
+                if is_link && std::fs::metadata(&at).is_err() {
+                    found.skipped.push(Skipped {
+                        path: at,
+                        reason: SkipReason::BrokenLink,
+                    });
+                    continue;
+                }
+                return Err(LoadError::Io {
+                    path: err.path().map_or(shown.clone(), display),
+                    source: err
+                        .into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("file system loop")),
+                });
+            }
+        };
+        let is_dir = entry.file_type().is_dir();
+        if entry.path_is_symlink() {
+            let Ok(target) = std::fs::canonicalize(entry.path()) else {
+                found.skipped.push(Skipped {
+                    path: entry.path().to_path_buf(),
+                    reason: SkipReason::BrokenLink,
+                });
+                continue;
+            };
+            if !target.starts_with(&root_real) {
+                if is_dir {
+                    it.skip_current_dir();
+                }
+                found.skipped.push(Skipped {
+                    path: entry.path().to_path_buf(),
+                    reason: SkipReason::LinkOutside { target },
+                });
+                continue;
+            }
+            if is_dir && target.starts_with(&start_real) {
+                it.skip_current_dir();
+                continue;
+            }
+        }
+        found.entries.push((entry.path().to_path_buf(), is_dir));
+    }
+    Ok(found)
+}
+
 /// The policies under `path`: a file is one policy; a directory holding
 /// `.ipl` files is one policy of all of them (sorted by path); a directory
-/// holding none is searched for such directories.
+/// holding none is searched for such directories, at any depth.
 pub fn discover(path: &Path) -> Result<Vec<Vec<PathBuf>>, LoadError> {
+    let root = crate::report::paths::git_root(path).unwrap_or_else(|| path.to_path_buf());
+    Ok(discover_in(path, &root)?.0)
+}
+
+/// [`discover`] inside the repository `root`, with what the walk skipped.
+pub fn discover_in(
+    path: &Path,
+    root: &Path,
+) -> Result<(Vec<Vec<PathBuf>>, Vec<Skipped>), LoadError> {
     let shown = display(path);
     let meta = std::fs::metadata(path).map_err(|source| LoadError::Io {
         path: shown.clone(),
         source,
     })?;
     if meta.is_file() {
-        return Ok(vec![vec![path.to_path_buf()]]);
+        return Ok((vec![vec![path.to_path_buf()]], Vec::new()));
     }
+    let walked = walk(path, root)?;
+    // One policy per directory, in the order directories are first met
+    // (a directory's files may come before and after its subdirectories).
     let mut policies: Vec<Vec<PathBuf>> = Vec::new();
-    let walker = walkdir::WalkDir::new(path)
-        .follow_links(false)
-        .sort_by_file_name()
-        .max_depth(16);
-    for entry in walker {
-        let entry = entry.map_err(|e| LoadError::Io {
-            path: e.path().map_or(shown.clone(), display),
-            source: e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("file system loop")),
-        })?;
-        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "ipl") {
+    let mut index: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    for (file, is_dir) in walked.entries {
+        if is_dir || file.extension().is_none_or(|e| e != "ipl") {
             continue;
         }
-        let dir = entry.path().parent().map(Path::to_path_buf);
-        match policies.last_mut() {
-            Some(last) if last.first().and_then(|f| f.parent()).map(Path::to_path_buf) == dir => {
-                last.push(entry.path().to_path_buf())
+        let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        match index.get(&dir) {
+            Some(&i) => policies[i].push(file),
+            None => {
+                index.insert(dir, policies.len());
+                policies.push(vec![file]);
             }
-            _ => policies.push(vec![entry.path().to_path_buf()]),
         }
     }
     if policies.is_empty() {
         return Err(LoadError::NoPolicy { path: shown });
     }
-    Ok(policies)
+    Ok((policies, walked.skipped))
 }
 
 /// A path as shown in reports: relative as given, `/`-separated.

@@ -19,7 +19,9 @@ const REPOS: [(&str, i32); 5] = [
     ("bad_config", 2),
 ];
 
-const FORMATS: [&str; 5] = ["human", "json", "sarif", "github", "markdown"];
+const FORMATS: [&str; 7] = [
+    "human", "json", "sarif", "github", "markdown", "junit", "gitlab",
+];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -2,18 +2,27 @@
 //! each policy the configuration names: its diagnostics and lints, its
 //! scenarios, and the decisions on its proposals; one report, one exit
 //! code.
+//!
+//! Nothing is skipped silently: a policy with errors is reported as *not
+//! run* with the scenarios and proposals it holds, a file that cannot be
+//! read mid-run is a finding (`ipl::source::unreadable`, exit 2) in a
+//! report that is still whole, and what the walk of the repository did
+//! not follow is a warning.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{CliError, Outcome, ReportOptions};
 use crate::config::{self, Config, ConfigError, PlanError, PlannedPolicy};
 use crate::decide::Engine;
+use crate::diagnostic::Diagnostic;
 use crate::lint::{self, LintOptions};
 use crate::policy::{self, Policy};
 use crate::proposal;
-use crate::report::{Command, DecisionEntry, FailOn, Reporter};
-use crate::source::{self, SourceMap};
+use crate::report::{Command, DecisionEntry, FailOn, NotRun, ProposalMeta, Reporter, count};
+use crate::source::{self, LoadError, SourceMap};
+use crate::span::Span;
+use crate::syntax::ast::ItemKind;
 
 /// What `ipcheck check` is asked beyond its directory.
 #[derive(Debug, Clone, Default)]
@@ -22,7 +31,8 @@ pub struct CheckOptions {
     pub today: Option<jiff::civil::Date>,
 }
 
-/// Checks the repository holding `dir`.
+/// Checks the repository holding `dir`; when `dir` is a file, only the
+/// policy it belongs to (a `.ipl` file of it, or one of its proposals).
 pub fn check(
     dir: &Path,
     options: &CheckOptions,
@@ -35,7 +45,15 @@ pub fn check(
             source::display(dir)
         )));
     }
-    let config = match config::load(dir) {
+    let file = dir.is_file().then(|| dir.to_path_buf());
+    let search = match &file {
+        Some(f) => f
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        None => dir.to_path_buf(),
+    };
+    let mut config = match config::load(&search) {
         Ok(config) => config,
         Err(ConfigError::Load(err)) => return Err(err.into()),
         Err(ConfigError::Invalid {
@@ -43,19 +61,25 @@ pub fn check(
             diagnostics,
         }) => {
             let fail_on = report.fail_on.unwrap_or_default();
-            return could_not_run(report, fail_on, &sources, &diagnostics, out);
+            let report = with_root(report, &search);
+            return could_not_run(&report, fail_on, &sources, &diagnostics, out);
         }
     };
+    let report = &with_root(report, &config.root);
     let fail_on = report.fail_on.or(config.fail_on).unwrap_or_default();
-    let (planned, warnings) = match config.plan() {
+    let config_files = config.sources.files.len();
+    let (mut planned, warnings) = match config.plan() {
         Ok(plan) => plan,
         Err(PlanError::Load(err)) => return Err(err.into()),
         Err(PlanError::Invalid(diagnostics)) => {
             return could_not_run(report, fail_on, &config.sources, &diagnostics, out);
         }
     };
+    if let Some(file) = &file {
+        planned = only_for(file, planned, &config)?;
+    }
     let mut reporter = report.reporter(Command::Check, false, fail_on, out);
-    reporter.add_files(config.sources.files.len());
+    reporter.add_files(config_files);
     for diag in config.warnings.iter().chain(&warnings) {
         reporter.diagnostic(diag, &config.sources)?;
     }
@@ -63,10 +87,130 @@ pub fn check(
         today: options.today.or(config.today).unwrap_or_else(super::today),
     };
     for plan in &planned {
-        let policy = policy::load_files(&plan.files)?;
-        check_policy(policy, plan, &config, &lint_options, &mut reporter)?;
+        match load_policy(plan, &config.root) {
+            Ok(policy) => check_policy(policy, plan, &config, &lint_options, &mut reporter)?,
+            Err((sources, diags)) => {
+                // A file that cannot be read: the run is incomplete, and
+                // the report says so in full.
+                reporter.policy(&name_of(&plan.files), &sources)?;
+                for d in &diags {
+                    reporter.diagnostic(d, &sources)?;
+                }
+                reporter.not_run(&NotRun {
+                    policy: name_of(&plan.files),
+                    reason: format!("{} could not be read", count(diags.len(), "file", "files")),
+                    scenarios: Vec::new(),
+                    proposals: plan.proposals.iter().map(|p| source::display(p)).collect(),
+                })?;
+                reporter.could_not_run();
+            }
+        }
     }
     Ok(reporter.finish()?)
+}
+
+/// The report options with the repository root that platform formats
+/// name files against: the git top level above `root`, else `root`.
+fn with_root(report: &ReportOptions, root: &Path) -> ReportOptions {
+    let mut report = report.clone();
+    if report.root.is_none() {
+        report.root =
+            Some(crate::report::paths::git_root(root).unwrap_or_else(|| root.to_path_buf()));
+    }
+    report
+}
+
+/// The planned policies that `file` belongs to: the one holding it as a
+/// `.ipl` file, or those deciding it as a proposal; the configuration
+/// file itself means all of them. Anything else is an error (exit 2).
+fn only_for(
+    file: &Path,
+    planned: Vec<PlannedPolicy>,
+    config: &Config,
+) -> Result<Vec<PlannedPolicy>, CliError> {
+    let real = |p: &Path| std::fs::canonicalize(p).ok();
+    let target = real(file);
+    let is_config = config
+        .file
+        .and_then(|id| config.sources.get(id))
+        .is_some_and(|f| real(&f.path) == target);
+    if is_config {
+        return Ok(planned);
+    }
+    let same = |p: &PathBuf| target.is_some() && real(p) == target;
+    let mut selected = Vec::new();
+    for mut plan in planned {
+        if plan.files.iter().any(same) {
+            selected.push(plan);
+        } else if plan.proposals.iter().any(same) {
+            plan.proposals.retain(same);
+            selected.push(plan);
+        }
+    }
+    if selected.is_empty() {
+        return Err(CliError::Usage(format!(
+            "`{}` is not a file ipcheck checks here: give a `.ipl` file of a policy, a proposal that ipcheck.toml names, or a directory (`ipcheck check` checks the whole repository)",
+            source::display(file)
+        )));
+    }
+    Ok(selected)
+}
+
+/// A policy's name from its files: its directory, or its file when alone.
+fn name_of(files: &[PathBuf]) -> String {
+    match files {
+        [one] => source::display(one),
+        [first, ..] => first
+            .parent()
+            .map_or_else(|| source::display(first), source::display),
+        [] => String::new(),
+    }
+}
+
+/// The sources of a file that could not be read: its name, no text, and
+/// the finding at its start.
+fn unreadable(sources: &mut SourceMap, path: &Path, err: &LoadError) -> Diagnostic {
+    let id = sources.add(source::display(path), path.to_path_buf(), String::new());
+    match err {
+        LoadError::Outside { .. } => Diagnostic::error(
+            "ipl::source::outside_repo",
+            id,
+            Span::default(),
+            err.to_string(),
+        )
+        .with_label("leads outside the repository")
+        .with_help("ipcheck reads nothing outside the repository; replace the link by the file"),
+        _ => Diagnostic::error(
+            "ipl::source::unreadable",
+            id,
+            Span::default(),
+            err.to_string(),
+        )
+        .with_label("could not be read")
+        .with_help("check that the file exists and is readable by the user running ipcheck; the run is incomplete (exit 2)"),
+    }
+}
+
+/// Reads a policy's files (each inside the repository) and analyses
+/// them; `Err` with the findings when a file cannot be read.
+fn load_policy(plan: &PlannedPolicy, root: &Path) -> Result<Policy, (SourceMap, Vec<Diagnostic>)> {
+    let mut sources = SourceMap::default();
+    let mut early = Vec::new();
+    let mut failed = Vec::new();
+    for path in &plan.files {
+        match source::read_inside(path, root) {
+            Ok(bytes) => {
+                let (_, diag) = sources.add_bytes(source::display(path), path.clone(), bytes);
+                early.extend(diag);
+            }
+            Err(err) => failed.push(unreadable(&mut sources, path, &err)),
+        }
+    }
+    if failed.is_empty() {
+        Ok(policy::analyze_with(sources, early))
+    } else {
+        Err((sources, failed))
+    }
 }
 
 /// An invalid configuration: its diagnostics, and exit code 2.
@@ -93,33 +237,61 @@ fn check_policy(
     lint_options: &LintOptions,
     reporter: &mut Reporter,
 ) -> Result<(), CliError> {
-    reporter.policy(&super::policy_name(&policy), &policy.sources)?;
-    reporter.add_files(plan.proposals.len());
-    // Proposals join the policy's sources so that a finding can show the
-    // proposal and the clause that decided it side by side.
-    let mut proposals = Vec::new();
-    for path in &plan.proposals {
-        let bytes = source::read_file(path)?;
-        let (id, bad_utf8) = policy
-            .sources
-            .add_bytes(source::display(path), path.clone(), bytes);
-        proposals.push((id, bad_utf8));
-    }
-    let sources = policy.sources.clone();
+    let name = super::policy_name(&policy);
+    reporter.policy(&name, &policy.sources)?;
     let broken = policy.has_errors();
     let mut findings = std::mem::take(&mut policy.diagnostics);
     if !broken {
         findings.extend(lint::lint(&policy, lint_options));
     }
     policy::sort_diagnostics(&mut findings);
+    let errors = findings.iter().filter(|d| d.is_error()).count();
     for diag in findings.into_iter().filter_map(|d| config.levels.apply(d)) {
-        reporter.diagnostic(&diag, &sources)?;
+        reporter.diagnostic(&diag, &policy.sources)?;
     }
     if broken {
-        // A broken policy cannot decide anything meaningfully.
+        // A broken policy cannot decide anything meaningfully: say what
+        // was not run, so that the counts do not look better for it.
+        let scenarios = policy
+            .syntax
+            .iter()
+            .flat_map(|(_, file)| &file.items)
+            .filter_map(|item| match &item.kind {
+                ItemKind::Scenario(s) => Some(s.title.value.clone()),
+                _ => None,
+            })
+            .collect();
+        reporter.not_run(&NotRun {
+            policy: name,
+            reason: count(errors, "error", "errors"),
+            scenarios,
+            proposals: plan.proposals.iter().map(|p| source::display(p)).collect(),
+        })?;
+        reporter.add_files(plan.proposals.len());
         return Ok(());
     }
     super::test::run_scenarios(&policy, reporter)?;
+    // Proposals join the policy's sources so that a finding can show the
+    // proposal and the clause that decided it side by side.
+    reporter.add_files(plan.proposals.len());
+    let mut proposals = Vec::new();
+    for path in &plan.proposals {
+        match source::read_inside(path, &config.root) {
+            Ok(bytes) => {
+                let (id, bad_utf8) =
+                    policy
+                        .sources
+                        .add_bytes(source::display(path), path.clone(), bytes);
+                proposals.push((id, bad_utf8));
+            }
+            Err(err) => {
+                let diag = unreadable(&mut policy.sources, path, &err);
+                reporter.diagnostic(&diag, &policy.sources)?;
+                reporter.could_not_run();
+            }
+        }
+    }
+    let sources = policy.sources.clone();
     let engine = Engine::new(&policy.model);
     for (id, bad_utf8) in proposals {
         if let Some(diag) = bad_utf8 {
@@ -136,11 +308,19 @@ fn check_policy(
                 continue;
             }
         };
+        let meta = ProposalMeta {
+            title: parsed.title.clone(),
+            author: parsed.author.clone(),
+            reference: parsed.reference.clone(),
+            date: parsed.date,
+            file: sources.get(id).map(|f| f.name.clone()).unwrap_or_default(),
+        };
         for decided in proposal::decide(&parsed, &text, &policy.model, &engine) {
             match decided {
                 Ok(d) => {
                     let entry = DecisionEntry {
                         origin: parsed.title.clone(),
+                        proposal: Some(&meta),
                         action: d.text,
                         location: Some(d.location),
                         record: &d.record,

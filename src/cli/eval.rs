@@ -126,6 +126,7 @@ impl Decider<'_, '_> {
                 let text = text.unwrap_or_else(|| action_text(sources, location));
                 let entry = DecisionEntry {
                     origin,
+                    proposal: None,
                     finding: finding(&record, location, &text),
                     action: text,
                     location: Some(location),

@@ -27,9 +27,26 @@ pub fn test(
     for policy in &policies {
         reporter.policy(&super::policy_name(policy), &policy.sources)?;
         if policy.has_errors() {
+            let mut errors = 0;
             for d in policy.diagnostics.iter().filter(|d| d.is_error()) {
                 reporter.diagnostic(d, &policy.sources)?;
+                errors += 1;
             }
+            let scenarios = policy
+                .syntax
+                .iter()
+                .flat_map(|(_, file)| &file.items)
+                .filter_map(|item| match &item.kind {
+                    crate::syntax::ast::ItemKind::Scenario(s) => Some(s.title.value.clone()),
+                    _ => None,
+                })
+                .collect();
+            reporter.not_run(&crate::report::NotRun {
+                policy: super::policy_name(policy),
+                reason: crate::report::count(errors, "error", "errors"),
+                scenarios,
+                proposals: Vec::new(),
+            })?;
             continue;
         }
         run_scenarios(policy, &mut reporter)?;

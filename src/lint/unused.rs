@@ -1,5 +1,5 @@
 //! ## What it does
-//! Reports declarations nothing refers to (severity info): parties and
+//! Reports declarations nothing refers to: parties and
 //! groups no clause, group, asset, grant or scenario names; assets no
 //! clause selects and no grant or scenario names; field, territory and
 //! verb nodes named nowhere, nor any node above or below them; and asset

@@ -244,7 +244,7 @@ impl Emitter for HumanEmitter<'_> {
             Some(finding) => writeln!(self.out, "{}", render(finding, sources, self.options.style)),
             None => writeln!(
                 self.out,
-                "✓ {}{}: {}: {}",
+                "✓ {}{}: {}{}: {}",
                 super::decision::verdict(entry.record),
                 if entry.expect.is_some() {
                     " (as expected)"
@@ -252,9 +252,19 @@ impl Emitter for HumanEmitter<'_> {
                     ""
                 },
                 entry.origin,
+                entry
+                    .proposal
+                    .map(|p| p.byline())
+                    .filter(|b| !b.is_empty())
+                    .map(|b| format!(" ({b})"))
+                    .unwrap_or_default(),
                 entry.action
             ),
         }
+    }
+
+    fn not_run(&mut self, not_run: &super::NotRun) -> io::Result<()> {
+        writeln!(self.out, "✗ {}", not_run.sentence())
     }
 
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
@@ -268,13 +278,15 @@ impl Emitter for HumanEmitter<'_> {
             ),
             Command::Test => writeln!(
                 self.out,
-                "{} passed, {} failed",
-                s.scenarios_passed, s.scenarios_failed
+                "{} passed, {} failed{}",
+                s.scenarios_passed,
+                s.scenarios_failed,
+                s.not_run_clause()
             ),
             Command::Eval => Ok(()),
             Command::Check => writeln!(
                 self.out,
-                "checked {}, {}: {}, {}; scenarios: {} passed, {} failed; proposed actions: {} permit, {} conditional, {} deny",
+                "checked {}, {}: {}, {}; scenarios: {} passed, {} failed; proposed actions: {} permit, {} conditional, {} deny{}",
                 count(s.policies, "policy", "policies"),
                 count(s.files, "file", "files"),
                 count(s.errors, "error", "errors"),
@@ -283,7 +295,8 @@ impl Emitter for HumanEmitter<'_> {
                 s.scenarios_failed,
                 s.permit,
                 s.conditional,
-                s.deny
+                s.deny,
+                s.not_run_clause()
             ),
         }
     }

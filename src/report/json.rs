@@ -102,6 +102,7 @@ pub struct JsonEmitter<'w> {
     policy: Option<String>,
     diagnostics: Vec<DiagnosticRecord>,
     scenarios: Vec<serde_json::Value>,
+    not_run: Vec<super::NotRun>,
 }
 
 impl<'w> JsonEmitter<'w> {
@@ -113,6 +114,7 @@ impl<'w> JsonEmitter<'w> {
             policy: None,
             diagnostics: Vec::new(),
             scenarios: Vec::new(),
+            not_run: Vec::new(),
         }
     }
 
@@ -159,6 +161,8 @@ pub struct DecisionJson<'a> {
     origin: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     policy: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proposal: Option<&'a super::ProposalMeta>,
     residual_conditions: &'a [String],
     summary: &'a str,
     violated_preconditions: Vec<DutyJson<'a>>,
@@ -209,6 +213,7 @@ impl<'a> DecisionJson<'a> {
             open_preconditions: duties(&record.open_preconditions),
             origin: &entry.origin,
             policy,
+            proposal: entry.proposal,
             residual_conditions: &record.residual_conditions,
             summary: &record.summary,
             violated_preconditions: duties(&record.violated_preconditions),
@@ -242,6 +247,11 @@ impl super::Emitter for JsonEmitter<'_> {
             return self.error_line(std::slice::from_ref(diag), sources);
         }
         self.diagnostics.push(DiagnosticRecord::of(diag, sources));
+        Ok(())
+    }
+
+    fn not_run(&mut self, not_run: &super::NotRun) -> io::Result<()> {
+        self.not_run.push(not_run.clone());
         Ok(())
     }
 
@@ -310,9 +320,10 @@ impl super::Emitter for JsonEmitter<'_> {
         }
         writeln!(
             self.out,
-            "{close},\n  \"diagnostics\": {},\n  \"scenarios\": {},\n  \"summary\": {}\n}}",
+            "{close},\n  \"diagnostics\": {},\n  \"scenarios\": {},\n  \"not_run\": {},\n  \"summary\": {}\n}}",
             indented(&self.diagnostics, 2),
             indented(&self.scenarios, 2),
+            indented(&self.not_run, 2),
             indented(&summary_value, 2)
         )
     }

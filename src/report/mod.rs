@@ -4,9 +4,13 @@
 
 pub mod decision;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod markdown;
+pub mod output;
+pub mod paths;
 pub mod sarif;
 
 use std::io::{self, Write};
@@ -27,6 +31,10 @@ pub enum Format {
     Sarif,
     Github,
     Markdown,
+    /// JUnit XML: a test case per scenario and per proposed action.
+    Junit,
+    /// GitLab Code Quality JSON.
+    Gitlab,
 }
 
 /// The command a report is for: it decides headings and what is listed.
@@ -108,12 +116,70 @@ impl ScenarioResult<'_> {
     }
 }
 
+/// Who proposed an action, from the proposal file.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct ProposalMeta {
+    pub title: String,
+    pub author: Option<String>,
+    pub reference: Option<String>,
+    pub date: Option<jiff::civil::Date>,
+    /// The proposal file, as shown in reports.
+    pub file: String,
+}
+
+impl ProposalMeta {
+    /// `Legal, CATL · DEAL-2026-014 · 2026-04-20`: what is known beyond
+    /// the title; empty when nothing is.
+    pub fn byline(&self) -> String {
+        let date = self.date.map(|d| d.to_string());
+        [
+            self.author.as_deref(),
+            self.reference.as_deref(),
+            date.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ")
+    }
+}
+
+/// A policy that was not run: it has errors (or could not be read), so
+/// its lints, scenarios and proposals were skipped. Listed in every
+/// format, so that a broken policy never reads as fewer findings.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotRun {
+    pub policy: String,
+    /// Why: `3 errors`, `a file could not be read`.
+    pub reason: String,
+    /// The titles of the scenarios skipped (as far as the files parsed).
+    pub scenarios: Vec<String>,
+    /// The proposal files skipped, as shown in reports.
+    pub proposals: Vec<String>,
+}
+
+impl NotRun {
+    /// `policies/x not run (2 errors): 5 scenarios, 1 proposal and the
+    /// lints skipped`.
+    pub fn sentence(&self) -> String {
+        format!(
+            "{} not run ({}): {}, {} and the lints skipped",
+            self.policy,
+            self.reason,
+            count(self.scenarios.len(), "scenario", "scenarios"),
+            count(self.proposals.len(), "proposal", "proposals"),
+        )
+    }
+}
+
 /// One decided action: from `eval`, or from a proposal under `check`.
 #[derive(Debug)]
 pub struct DecisionEntry<'a> {
     /// Where the action was proposed: the proposal's title, or the
     /// action's source name for `eval`.
     pub origin: String,
+    /// The proposal it comes from (under `check`).
+    pub proposal: Option<&'a ProposalMeta>,
     /// The action, one line, as written or rebuilt from its record.
     pub action: String,
     /// The action's place (an `[[action]]` table, a line of a file).
@@ -138,6 +204,10 @@ pub struct Summary {
     pub permit: usize,
     pub conditional: usize,
     pub deny: usize,
+    /// Policies not run (errors, unreadable files) and what they held.
+    pub policies_not_run: usize,
+    pub scenarios_not_run: usize,
+    pub proposals_not_run: usize,
     /// Set when part of the run could not be done.
     pub could_not_run: bool,
     pub fail_on: &'static str,
@@ -147,6 +217,19 @@ pub struct Summary {
 impl Summary {
     pub fn decisions(&self) -> usize {
         self.permit + self.conditional + self.deny
+    }
+
+    /// `; not run: 1 policy (5 scenarios, 1 proposal skipped)`, or empty.
+    pub fn not_run_clause(&self) -> String {
+        if self.policies_not_run == 0 {
+            return String::new();
+        }
+        format!(
+            "; not run: {} ({}, {} skipped)",
+            count(self.policies_not_run, "policy", "policies"),
+            count(self.scenarios_not_run, "scenario", "scenarios"),
+            count(self.proposals_not_run, "proposal", "proposals"),
+        )
     }
 }
 
@@ -162,6 +245,10 @@ pub trait Emitter {
     fn diagnostic(&mut self, diag: &Diagnostic, sources: &SourceMap) -> io::Result<()>;
     fn scenario(&mut self, result: &ScenarioResult, sources: &SourceMap) -> io::Result<()>;
     fn decision(&mut self, entry: &DecisionEntry, sources: &SourceMap) -> io::Result<()>;
+    /// A policy that was not run (after its diagnostics).
+    fn not_run(&mut self, _not_run: &NotRun) -> io::Result<()> {
+        Ok(())
+    }
     /// An action that cannot be decided (`eval`): its diagnostics.
     fn invalid_action(&mut self, diags: &[Diagnostic], sources: &SourceMap) -> io::Result<()> {
         diags.iter().try_for_each(|d| self.diagnostic(d, sources))
@@ -179,6 +266,10 @@ pub struct EmitOptions {
     pub explain: bool,
     /// Where `github` appends its Markdown job summary.
     pub step_summary: Option<std::path::PathBuf>,
+    /// The repository root that platform formats name files against.
+    pub paths: paths::Paths,
+    /// Links to the files at the commit checked (Markdown).
+    pub links: Option<paths::Links>,
 }
 
 /// The emitter for a format, writing to `out`.
@@ -190,13 +281,15 @@ pub fn emitter<'w>(
     match format {
         Format::Human => Box::new(human::HumanEmitter::new(options, out)),
         Format::Json => Box::new(json::JsonEmitter::new(options.command, out)),
-        Format::Sarif => Box::new(sarif::SarifEmitter::new(options.command, out)),
-        Format::Github => Box::new(github::GithubEmitter::new(
-            options.command,
+        Format::Sarif => Box::new(sarif::SarifEmitter::new(&options, out)),
+        Format::Github => Box::new(github::GithubEmitter::new(&options, out)),
+        Format::Markdown => Box::new(markdown::MarkdownEmitter::new(
+            &options,
+            markdown::Budget::Chars(markdown::COMMENT_LIMIT),
             out,
-            options.step_summary,
         )),
-        Format::Markdown => Box::new(markdown::MarkdownEmitter::new(options.command, out)),
+        Format::Junit => Box::new(junit::JunitEmitter::new(&options, out)),
+        Format::Gitlab => Box::new(gitlab::GitlabEmitter::new(&options, out)),
     }
 }
 
@@ -267,6 +360,14 @@ impl<'w> Reporter<'w> {
         self.emitter.decision(entry, sources)
     }
 
+    /// A policy that was not run, with what it held.
+    pub fn not_run(&mut self, not_run: &NotRun) -> io::Result<()> {
+        self.summary.policies_not_run += 1;
+        self.summary.scenarios_not_run += not_run.scenarios.len();
+        self.summary.proposals_not_run += not_run.proposals.len();
+        self.emitter.not_run(not_run)
+    }
+
     /// An action that cannot be decided: the run is incomplete (exit 2).
     pub fn invalid_action(&mut self, diags: &[Diagnostic], sources: &SourceMap) -> io::Result<()> {
         diags.iter().for_each(|d| self.count(d));
@@ -296,6 +397,23 @@ impl<'w> Reporter<'w> {
         self.summary.outcome = Some(outcome);
         self.emitter.finish(&self.summary)?;
         Ok(outcome)
+    }
+}
+
+/// How relevant a finding is among those of its severity, most first:
+/// what stops the run, then errors of the language, failed scenarios,
+/// decisions, and lints last. Annotations and truncated reports keep the
+/// most relevant.
+pub fn relevance(code: &str) -> u8 {
+    let family = code.rsplit_once("::").map_or(code, |(f, _)| f);
+    match family {
+        "ipl::config" | "ipl::source" | "ipl" => 0,
+        "ipl::syntax" => 1,
+        "ipl::names" => 2,
+        "ipl::check" => 3,
+        "ipl::test" => 4,
+        "ipl::proposal" | "ipl::eval" => 5,
+        _ => 6,
     }
 }
 

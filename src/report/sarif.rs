@@ -2,6 +2,14 @@
 //! documentation as help, a link to it), one result per finding with
 //! 1-based regions in code points, related locations, and fingerprints
 //! that survive lines moving: code, file and the flagged text.
+//!
+//! Files are named relative to the repository root (`%SRCROOT%`, given in
+//! `originalUriBaseIds`), so that the results land on the right files
+//! whatever the working directory. A result's message links its related
+//! places (`[deny by 8.4](1)`), which code scanning shows in the alert.
+//! The fingerprint is given both as `primaryLocationLineHash` (the key
+//! GitHub reads; it only computes its own when it is missing) and as
+//! `ipcheck/v1`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hasher;
@@ -10,7 +18,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::json::Region;
-use super::{Command, DecisionEntry, Emitter, Outcome, ScenarioResult, Summary};
+use super::paths::{Paths, encode_path};
+use super::{DecisionEntry, EmitOptions, Emitter, NotRun, Outcome, ScenarioResult, Summary};
 use crate::diagnostic::{Diagnostic, Severity, docs_url};
 use crate::source::SourceMap;
 use crate::span::Location;
@@ -19,6 +28,12 @@ pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// The key of ipcheck's fingerprint in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "ipcheck/v1";
+
+/// The key GitHub code scanning reads to track an alert across commits.
+pub const GITHUB_FINGERPRINT_KEY: &str = "primaryLocationLineHash";
+
+/// The base of relative artifact URIs.
+pub const SRCROOT: &str = "%SRCROOT%";
 
 #[derive(Serialize)]
 pub struct Log {
@@ -32,9 +47,16 @@ pub struct Log {
 #[serde(rename_all = "camelCase")]
 pub struct Run {
     pub tool: Tool,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub original_uri_base_ids: BTreeMap<&'static str, BaseUri>,
     pub invocations: Vec<Invocation>,
     pub column_kind: &'static str,
     pub results: Vec<SarifResult>,
+}
+
+#[derive(Serialize)]
+pub struct BaseUri {
+    pub uri: String,
 }
 
 #[derive(Serialize)]
@@ -79,6 +101,15 @@ pub struct Configuration {
 pub struct Invocation {
     pub execution_successful: bool,
     pub exit_code: u8,
+    /// What the run could not do: the policies not run.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+pub struct Notification {
+    pub level: &'static str,
+    pub message: Message,
 }
 
 #[derive(Serialize, Clone)]
@@ -138,6 +169,8 @@ pub struct SarifRegion {
 /// Gathers results and writes the log at the end.
 pub struct SarifEmitter<'w> {
     out: &'w mut dyn Write,
+    paths: Paths,
+    notifications: Vec<Notification>,
     rules: Vec<Rule>,
     rule_index: HashMap<&'static str, usize>,
     results: Vec<SarifResult>,
@@ -147,9 +180,11 @@ pub struct SarifEmitter<'w> {
 }
 
 impl<'w> SarifEmitter<'w> {
-    pub fn new(_command: Command, out: &'w mut dyn Write) -> SarifEmitter<'w> {
+    pub fn new(options: &EmitOptions, out: &'w mut dyn Write) -> SarifEmitter<'w> {
         SarifEmitter {
             out,
+            paths: options.paths.clone(),
+            notifications: Vec::new(),
             rules: Vec::new(),
             rule_index: HashMap::new(),
             results: Vec::new(),
@@ -187,17 +222,15 @@ impl<'w> SarifEmitter<'w> {
 
     fn add(&mut self, diag: &Diagnostic, sources: &SourceMap) {
         let rule_index = self.rule(diag.code, diag.severity);
-        let mut text = diag.message.clone();
-        if let Some(help) = &diag.help {
-            text.push_str(&format!("\nhelp: {help}"));
-        }
         let fingerprint = fingerprint(diag.code, diag.location, sources);
         let seen = self.seen.entry(fingerprint.clone()).or_insert(0);
         *seen += 1;
-        let related = diag
+        let related: Vec<SarifLocation> = diag
             .related
             .iter()
-            .filter_map(|r| physical(r.location, sources).map(|p| (p, r.message.clone())))
+            .filter_map(|r| {
+                physical(r.location, sources, &self.paths).map(|p| (p, r.message.clone()))
+            })
             .enumerate()
             .map(|(i, (p, message))| SarifLocation {
                 id: Some(i + 1),
@@ -205,12 +238,39 @@ impl<'w> SarifEmitter<'w> {
                 message: Some(Message { text: message }),
             })
             .collect();
+        // The message links each related place, so that the alert shows
+        // the deciding clause; brackets of the text itself are escaped.
+        let mut text = if related.is_empty() {
+            diag.message.clone()
+        } else {
+            escape_brackets(&diag.message)
+        };
+        if let Some(help) = &diag.help {
+            let help = if related.is_empty() {
+                help.clone()
+            } else {
+                escape_brackets(help)
+            };
+            text.push_str(&format!("\nhelp: {help}"));
+        }
+        // `[text](N)` is SARIF's embedded link to related location N.
+        for r in &related {
+            let m = r.message.as_ref().map_or("", |m| m.text.as_str());
+            text.push_str(&format!(
+                "\n[{}]({}): {}:{}",
+                escape_brackets(m),
+                r.id.unwrap_or(0),
+                r.physical_location.artifact_location.uri,
+                r.physical_location.region.start_line
+            ));
+        }
+        let print = format!("{fingerprint}:{seen}");
         self.results.push(SarifResult {
             rule_id: diag.code.to_string(),
             rule_index,
             level: level(diag.severity),
             message: Message { text },
-            locations: physical(diag.location, sources)
+            locations: physical(diag.location, sources, &self.paths)
                 .map(|p| SarifLocation {
                     id: None,
                     physical_location: p,
@@ -219,12 +279,19 @@ impl<'w> SarifEmitter<'w> {
                 .into_iter()
                 .collect(),
             related_locations: related,
-            partial_fingerprints: BTreeMap::from([(
-                FINGERPRINT_KEY.to_string(),
-                format!("{fingerprint}:{seen}"),
-            )]),
+            partial_fingerprints: BTreeMap::from([
+                (FINGERPRINT_KEY.to_string(), print.clone()),
+                (GITHUB_FINGERPRINT_KEY.to_string(), print),
+            ]),
         });
     }
+}
+
+/// Escapes what SARIF's plain-text messages would read as a link.
+fn escape_brackets(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -237,13 +304,21 @@ fn level(severity: Severity) -> &'static str {
 
 /// A location in a real file as SARIF sees it; `None` for text that has no
 /// file (an action given on the command line).
-fn physical(location: Location, sources: &SourceMap) -> Option<PhysicalLocation> {
+fn physical(location: Location, sources: &SourceMap, paths: &Paths) -> Option<PhysicalLocation> {
     if !super::is_real_file(location, sources) {
         return None;
     }
     let region = Region::of(location, sources);
+    let file = sources.get(location.file)?;
+    let artifact_location = match paths.relative(&file.path) {
+        Some(rel) => ArtifactLocation {
+            uri: encode_path(&rel),
+            uri_base_id: Some(SRCROOT),
+        },
+        None => artifact(&region.file),
+    };
     Some(PhysicalLocation {
-        artifact_location: artifact(&region.file),
+        artifact_location,
         region: SarifRegion {
             start_line: region.line,
             start_column: region.column,
@@ -259,7 +334,7 @@ fn physical(location: Location, sources: &SourceMap) -> Option<PhysicalLocation>
 /// A relative name resolves against the checkout (`%SRCROOT%`); an
 /// absolute one becomes a `file://` URI.
 fn artifact(name: &str) -> ArtifactLocation {
-    let encoded = encode_uri_path(name);
+    let encoded = encode_path(name);
     if name.starts_with('/') {
         ArtifactLocation {
             uri: format!("file://{encoded}"),
@@ -274,22 +349,9 @@ fn artifact(name: &str) -> ArtifactLocation {
     } else {
         ArtifactLocation {
             uri: encoded,
-            uri_base_id: Some("%SRCROOT%"),
+            uri_base_id: Some(SRCROOT),
         }
     }
-}
-
-/// Percent-encodes what may not stand in a URI path.
-fn encode_uri_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/:@!$&'()*+,;=".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// The fingerprint of a finding, without its occurrence number: FNV-1a
@@ -328,8 +390,32 @@ impl Emitter for SarifEmitter<'_> {
         Ok(())
     }
 
+    fn not_run(&mut self, not_run: &NotRun) -> io::Result<()> {
+        self.notifications.push(Notification {
+            level: "error",
+            message: Message {
+                text: not_run.sentence(),
+            },
+        });
+        Ok(())
+    }
+
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         let outcome = summary.outcome.unwrap_or(Outcome::CouldNotRun);
+        let original_uri_base_ids = self
+            .paths
+            .root()
+            .map(|root| {
+                let mut uri = format!(
+                    "file://{}",
+                    encode_path(&root.to_string_lossy().replace('\\', "/"))
+                );
+                if !uri.ends_with('/') {
+                    uri.push('/');
+                }
+                BTreeMap::from([(SRCROOT, BaseUri { uri })])
+            })
+            .unwrap_or_default();
         let log = Log {
             schema: SARIF_SCHEMA,
             version: "2.1.0",
@@ -342,9 +428,11 @@ impl Emitter for SarifEmitter<'_> {
                         rules: std::mem::take(&mut self.rules),
                     },
                 },
+                original_uri_base_ids,
                 invocations: vec![Invocation {
                     execution_successful: outcome != Outcome::CouldNotRun,
                     exit_code: outcome as u8,
+                    tool_execution_notifications: std::mem::take(&mut self.notifications),
                 }],
                 column_kind: "unicodeCodePoints",
                 results: std::mem::take(&mut self.results),
