@@ -167,13 +167,15 @@ impl Resolver {
                         let declared =
                             self.declare_versioned(&g.label, file, LabelRef::Grant(id), document);
                         if let Some(first) = declared {
-                            let order = match first {
+                            let (order, instrument) = match first {
                                 LabelRef::Grant(f) => self
                                     .model
                                     .grants
                                     .get(f.index())
-                                    .map_or(self.rank, |g| g.order),
-                                LabelRef::Clause(_) => self.rank,
+                                    .map_or((self.rank, document.instrument), |g| {
+                                        (g.order, g.instrument)
+                                    }),
+                                LabelRef::Clause(_) => (self.rank, document.instrument),
                             };
                             self.model.grants.push(GrantInfo {
                                 label: g.label.name.clone(),
@@ -193,7 +195,7 @@ impl Resolver {
                                 until: None,
                                 in_force: InForce::default(),
                                 version: document.amendment,
-                                instrument: document.instrument,
+                                instrument,
                                 order,
                                 doc,
                                 location,
@@ -207,13 +209,17 @@ impl Resolver {
                         let declared =
                             self.declare_versioned(&c.label, file, LabelRef::Clause(id), document);
                         if let Some(first) = declared {
-                            let order = match first {
+                            // An amended clause keeps the original's place
+                            // in source order and its instrument.
+                            let (order, instrument) = match first {
                                 LabelRef::Clause(f) => self
                                     .model
                                     .clauses
                                     .get(f.index())
-                                    .map_or(self.rank, |c| c.order),
-                                LabelRef::Grant(_) => self.rank,
+                                    .map_or((self.rank, document.instrument), |c| {
+                                        (c.order, c.instrument)
+                                    }),
+                                LabelRef::Grant(_) => (self.rank, document.instrument),
                             };
                             let kind = c.head().map_or(ast::ClauseKind::Permit, |h| h.kind.value);
                             self.model.clauses.push(ClauseInfo {
@@ -233,7 +239,7 @@ impl Resolver {
                                 duties: Vec::new(),
                                 notwithstanding: Vec::new(),
                                 moving_windows: Vec::new(),
-                                instrument: document.instrument,
+                                instrument,
                                 in_force: InForce::default(),
                                 version: document.amendment,
                                 order,
