@@ -2,7 +2,13 @@
 //! over generated policies and actions:
 //! - adding a forbid never turns a deny into a permit or conditional;
 //! - stating a fact that was unknown never changes a permit or a deny;
-//! - the decision does not depend on the order of a policy's files.
+//! - the decision does not depend on the order of a policy's files;
+//! - an amendment that replaces nothing (or restates a clause as it is)
+//!   decides every action alike.
+//!
+//! The generated policies use v1 (LANGUAGE.md §7) too: facts, events as
+//! time anchors, qualified objections, dated notices, pending answers and
+//! parties that join and leave, so monotonicity covers them.
 
 use ipcheck::decide::Engine;
 use ipcheck::names::resolve_action;
@@ -16,7 +22,10 @@ use proptest::prelude::*;
 /// licences to run into.
 const BASE: &str = concat!(
     include_str!("fixtures/base.ipl"),
-    "grant G1 { exclusive license of solo from c to a field ev territory europe from 2026-01-01 until 2027-12-31 }\n"
+    "grant G1 { exclusive license of solo from c to a field ev territory europe from 2026-01-01 until 2027-12-31 }\n",
+    "fact needed \"The access is Needed\"\n",
+    "event request \"Access request received\"\n",
+    "party d \"D\" joined 2026-01-01 left 2027-06-01 defaulting\n",
 );
 
 const VERBS: [&str; 7] = [
@@ -37,7 +46,9 @@ const ASSETS: [&str; 7] = [
     "tagged core",
     "software",
 ];
-const PARTIES: [&str; 9] = [
+const PARTIES: [&str; 11] = [
+    "former_parties except defaulting_parties",
+    "parties",
     "a",
     "b",
     "c",
@@ -56,14 +67,23 @@ const FIELDS: [&str; 5] = [
     "ev, recycling",
 ];
 const TERRITORIES: [&str; 5] = ["world", "europe", "eu", "cn", "uk, cn"];
-const TIMES: [&str; 5] = [
+const TIMES: [&str; 8] = [
     "during term",
     "until 2026-12-31",
     "from 2027-01-01",
     "until expires + 12 months",
     "after term",
+    "from request",
+    "until request + 90 days",
+    "until expires + 12 months - 1 day",
 ];
-const CONDITIONS: [&str; 8] = [
+const CONDITIONS: [&str; 14] = [
+    "when needed",
+    "unless needed",
+    "when needed and not exclusive",
+    "when request <= expires + 6 months",
+    "when objection of parties within 30 days after notice within 90 days before",
+    "when consent of any co_owners",
     "when exclusive",
     "when not exclusive and not sublicensable",
     "when royalty >= 3%",
@@ -73,7 +93,9 @@ const CONDITIONS: [&str; 8] = [
     "when field in batteries or territory in europe",
     "when to in third_parties",
 ];
-const DUTIES: [&str; 5] = [
+const DUTIES: [&str; 7] = [
+    "duty share income with co_owners pro_rata",
+    "duty notify parties 10 working days before",
     "duty notify co_owners 45 days before",
     "duty obtain consent of co_owners",
     "duty pay 10% of income to owners",
@@ -168,7 +190,7 @@ impl ActionParts {
 
 fn action() -> impl Strategy<Value = ActionParts> {
     (
-        pick(&["a", "b", "c", "a_sub", "x"]),
+        pick(&["a", "b", "c", "a_sub", "x", "d"]),
         pick(&VERBS),
         pick(&["joint", "solo", "bg"]),
         pick(&[
@@ -199,9 +221,25 @@ fn action() -> impl Strategy<Value = ActionParts> {
                 "notice a 60 days, b 60 days, c 60 days",
                 "notice b 10 days",
                 "notice a 45 days",
+                "notice a on 2026-04-01, b 2 weeks, c on 2026-05-20",
+                "notice b on 2026-05-25",
             ])),
-            prop::option::of(pick(&["consent none", "consent b", "consent a, b, c"])),
-            prop::option::of(pick(&["objection none", "objection b"])),
+            prop::option::of(pick(&[
+                "consent none",
+                "consent b",
+                "consent a, b, c",
+                "consent b pending a",
+                "consent none pending b, c",
+            ])),
+            prop::option::of(pick(&[
+                "objection none",
+                "objection b",
+                "objection b on 2026-05-01",
+                "objection none pending c",
+                "objection c on 2026-04-20 pending b",
+            ])),
+            prop::option::of(pick(&["given needed", "given not needed"])),
+            prop::option::of(pick(&["request on 2026-05-01", "request on 2029-08-01"])),
         ),
     )
         .prop_map(
@@ -210,11 +248,24 @@ fn action() -> impl Strategy<Value = ActionParts> {
                 verb,
                 asset,
                 date,
-                (to, field, territory, excl, subl, royalty, notice, consent, objection),
+                (
+                    to,
+                    field,
+                    territory,
+                    excl,
+                    subl,
+                    royalty,
+                    notice,
+                    consent,
+                    objection,
+                    given,
+                    event,
+                ),
             )| {
                 let head = format!("{actor} {verb} {asset} on {date} until 2027-06-30");
                 let facts = [
-                    to, field, territory, excl, subl, royalty, notice, consent, objection,
+                    to, field, territory, excl, subl, royalty, notice, consent, objection, given,
+                    event,
                 ]
                 .into_iter()
                 .flatten()
@@ -263,7 +314,7 @@ proptest! {
     }
 
     #[test]
-    fn stating_a_fact_never_changes_permit_or_deny(clauses in clauses(), action in action(), which in 0usize..9) {
+    fn stating_a_fact_never_changes_permit_or_deny(clauses in clauses(), action in action(), which in 0usize..11) {
         prop_assume!(!action.facts.is_empty());
         let which = which % action.facts.len();
         let policy = load(&[format!("{BASE}{}", clauses.concat())]);
@@ -286,4 +337,35 @@ proptest! {
         prop_assume!(valid(&forward) && valid(&backward));
         prop_assert_eq!(decide(&forward, &action.text(None)), decide(&backward, &action.text(None)));
     }
+
+    #[test]
+    fn an_amendment_that_changes_nothing_decides_alike(
+        clauses in clauses(),
+        action in action(),
+        restated in 0usize..8,
+        effective in pick(&["2025-01-01", "2026-06-01", "2027-03-01"]),
+    ) {
+        let base = format!("{BASE}{}", clauses.concat());
+        let policy = load(std::slice::from_ref(&base));
+        prop_assume!(valid(&policy));
+        let clause = &clauses[restated % clauses.len()];
+        let amendments = [
+            format!("amendment A1 \"Nothing\" effective {effective}\n"),
+            format!("amendment A1 \"Restated\" effective {effective}\n{clause}"),
+        ];
+        let before = decided(&policy, &action.text(None));
+        for amendment in amendments {
+            let amended = load(&[base.clone(), amendment.clone()]);
+            prop_assert!(valid(&amended), "{:?}", amended.diagnostics);
+            prop_assert_eq!(&decided(&amended, &action.text(None)), &before, "{}", amendment);
+        }
+    }
+}
+
+/// The decision and what decided it.
+fn decided(policy: &Policy, action: &str) -> Option<(Decision, Option<String>)> {
+    let syntax = ipcheck::syntax::parse_action(action, FileId(0)).ok()?;
+    let action = resolve_action(&policy.model, &syntax, FileId(0)).ok()?;
+    let record = Engine::new(&policy.model).decide(&action);
+    Some((record.decision, record.decided_by))
 }
