@@ -122,3 +122,50 @@ fn every_faulty_v1_policy_fails_lint_where_the_mistake_is() {
         insta::assert_snapshot!(format!("v1_error_{name}"), out);
     }
 }
+
+#[test]
+fn the_register_lists_rights_out_what_is_free_and_blocked_overlaps() {
+    let (code, human) = run(&["grants", "policies/v1/grants", "--at", "2028-06-01"]);
+    assert_eq!(code, 0, "{human}");
+    insta::assert_snapshot!("grants_human", human);
+    let (code, json) = run(&[
+        "grants",
+        "policies/v1/grants",
+        "--asset",
+        "sensor_patent",
+        "--at",
+        "2028-06-01",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{json}");
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let assets = doc["assets"].as_array().expect("assets");
+    assert_eq!(assets.len(), 1);
+    assert_eq!(assets[0]["holders"].as_array().map(Vec::len), Some(2));
+    assert_eq!(assets[0]["free"][0]["field"], "medical");
+    // A licence of the exclusively licensed asset by its licensor, in the
+    // licensee's field, is a blocked overlap: exit 1.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for entry in std::fs::read_dir(root().join("policies/v1/grants")).expect("readable") {
+        let path = entry.expect("an entry").path();
+        let target = dir.path().join(path.file_name().expect("a name"));
+        std::fs::copy(&path, &target).expect("copied");
+    }
+    let extra = "grant L-X { non_exclusive license of sensor_patent from rto to other field cars from 2029-01-01 }\n";
+    std::fs::write(dir.path().join("extra.ipl"), extra).expect("written");
+    let (code, out) = run(&[
+        "grants",
+        &dir.path().display().to_string(),
+        "--asset",
+        "sensor_patent",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("blocked: L-X overlaps exclusive grant L-2027-01"),
+        "{out}"
+    );
+    let (code, out) = run(&["grants", "policies/v1/grants", "--asset", "sensor_patnt"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("did you mean `sensor_patent`?"), "{out}");
+}
