@@ -199,6 +199,7 @@ impl<'m> Engine<'m> {
                 title: title.clone(),
                 kind: clause.kind,
                 status,
+                version: self.version_text(*id),
                 location: clause.location,
             });
         }
@@ -400,6 +401,25 @@ impl<'m> Engine<'m> {
     /// directly or transitively, or through its instrument's precedence?
     pub fn prevails(&self, winner: ClauseId, loser: ClauseId) -> bool {
         self.priority.prevails(winner, loser)
+    }
+
+    /// Which version of an amended clause an action meets, and why: the
+    /// days it is in force. `None` for a clause never amended.
+    fn version_text(&self, id: ClauseId) -> Option<String> {
+        let clause = self.model.clause(id);
+        if clause.in_force.always() {
+            return None;
+        }
+        let days = match (clause.in_force.from, clause.in_force.ends) {
+            (Some(f), Some(e)) => format!("in force from {f} to the day before {e}"),
+            (Some(f), None) => format!("in force from {f}"),
+            (None, Some(e)) => format!("in force until the day before {e}"),
+            (None, None) => String::new(),
+        };
+        Some(match self.model.amendment_label(clause.version) {
+            Some(a) => format!("as amended by {a}, {days}"),
+            None => format!("the original, {days}"),
+        })
     }
 
     /// The clause or grant that decided, for the record.

@@ -73,6 +73,10 @@ pub struct ClauseStatus {
     pub title: Option<Arc<str>>,
     pub kind: ClauseKind,
     pub status: Status,
+    /// For an amended clause: which version was used and why ("as amended
+    /// by A1, in force from 2027-07-01").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
     #[serde(skip)]
     pub location: Location,
 }

@@ -48,7 +48,14 @@ pub fn render(
     if explain {
         out.push_str("  clauses consulted:\n");
         for c in &record.consulted {
-            out.push_str(&format!("    {} {}\n", c.label, status_text(&c.status)));
+            match &c.version {
+                Some(v) => out.push_str(&format!(
+                    "    {} ({v}) {}\n",
+                    c.label,
+                    status_text(&c.status)
+                )),
+                None => out.push_str(&format!("    {} {}\n", c.label, status_text(&c.status))),
+            }
         }
         if record.consulted.is_empty() {
             out.push_str("    none concerns this verb and asset\n");
