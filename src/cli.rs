@@ -71,7 +71,9 @@ impl ReportOptions {
             explain,
             step_summary: self.step_summary.clone(),
         };
-        Reporter::new(crate::report::emitter(self.format, options, out), fail_on)
+        // Every finding in JSON; the first of each code elsewhere.
+        let cap = (self.format != Format::Json).then_some(crate::report::cap::SHOWN_PER_CODE);
+        Reporter::new(crate::report::emitter(self.format, options, out), fail_on).with_cap(cap)
     }
 }
 

@@ -251,6 +251,14 @@ impl Emitter for HumanEmitter<'_> {
     }
 
     fn diagnostic(&mut self, diag: &Diagnostic, sources: &SourceMap) -> io::Result<()> {
+        if diag.code == super::cap::MORE_FINDINGS {
+            // One line, no snippet.
+            return writeln!(
+                self.out,
+                "{} (`--format json` lists them all)\n",
+                diag.message
+            );
+        }
         writeln!(self.out, "{}", render(diag, sources, self.options.style))
     }
 
