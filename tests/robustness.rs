@@ -181,19 +181,6 @@ fn head(text: &str) -> &str {
     &text[..end]
 }
 
-trait StripSuffixAt {
-    /// The text before `marker` when `marker` follows a run of digits and
-    /// commas at the start.
-    fn strip_suffix_at(&self, marker: &str) -> Option<&str>;
-}
-
-impl StripSuffixAt for str {
-    fn strip_suffix_at(&self, marker: &str) -> Option<&str> {
-        let end = self.find(|c: char| !(c.is_ascii_digit() || c == ','))?;
-        self[end..].starts_with(marker).then(|| &self[..end])
-    }
-}
-
 /// Issue 17: 20 MB of spaces before an item on its line put a label at
 /// column 20,971,521; miette's graphical handler panicked on any column of
 /// 65,536 or more, and the line was printed whole.
