@@ -206,7 +206,7 @@ impl ActionRecord {
             .with_help(help.to_string())
         };
         let date = |text: &str| match parse_date(text) {
-            Some(d) if text.len() == 10 => Ok(Spanned {
+            Some(d) if is_date_form(text) => Ok(Spanned {
                 value: Some(d),
                 span,
             }),
@@ -308,6 +308,72 @@ impl ActionRecord {
             span,
         })
     }
+}
+
+/// `YYYY-MM-DD` exactly, as the action syntax writes a date: four digits,
+/// a dash, two digits, a dash, two digits (not `2026x06y01`, not
+/// `-001-01-01`).
+fn is_date_form(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+/// The checks every action gets, whatever it was written as (`--action`,
+/// a JSON, NDJSON or TOML record): a real calendar date from the year 1
+/// on, a royalty of at most 100%, an `until` not before `on`. The codes
+/// are those of the same checks on a scenario's action. `text` is the
+/// action's source text, to quote what was written.
+pub fn validate(action: &ActionSyntax, file: FileId, text: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for date in action.date.iter().chain(&action.until) {
+        let written = text.get(date.span.range()).filter(|t| t.len() <= 10);
+        match date.value {
+            None => out.push(crate::check::invalid_date_at(written, file, date.span)),
+            Some(d) if d.year() < 1 => out.push(
+                Diagnostic::error(
+                    "ipl::check::invalid_date",
+                    file,
+                    date.span,
+                    format!(
+                        "`{}` is not a calendar date",
+                        written.unwrap_or("0000-01-01")
+                    ),
+                )
+                .with_label("there is no year 0000")
+                .with_help("years run from 0001: write the date as YYYY-MM-DD"),
+            ),
+            Some(_) => {}
+        }
+    }
+    if let Some(royalty) = &action.royalty
+        && royalty.value > 10_000
+    {
+        let written = text
+            .get(royalty.span.range())
+            .filter(|t| t.len() <= 40)
+            .map_or_else(
+                || crate::syntax::ast::percent_text(royalty.value),
+                str::to_string,
+            );
+        out.push(
+            Diagnostic::error(
+                "ipl::check::percent_out_of_range",
+                file,
+                royalty.span,
+                format!("`{written}` is over 100%"),
+            )
+            .with_label("a royalty is at most 100%")
+            .with_help("write a percentage from 0% to 100%"),
+        );
+    }
+    if out.is_empty() {
+        out.extend(crate::check::action_until_before_on(action, file));
+    }
+    out
 }
 
 fn is_percent(text: &str) -> bool {

@@ -95,7 +95,9 @@ impl ReportOptions {
             paths: crate::report::paths::Paths::new(Some(&root)),
             links: self.links.clone(),
         };
-        Reporter::new(crate::report::emitter(self.format, options, out), fail_on)
+        // Every finding in JSON; the first of each code elsewhere.
+        let cap = (self.format != Format::Json).then_some(crate::report::cap::SHOWN_PER_CODE);
+        Reporter::new(crate::report::emitter(self.format, options, out), fail_on).with_cap(cap)
     }
 }
 

@@ -150,7 +150,22 @@ fn expires_before_effective(a: &Agreement, file: FileId) -> Option<Diagnostic> {
         });
     }
     let term = a.term.first()?;
-    let end = dates::term_end(start, *term)?;
+    let Some(end) = dates::term_end(start, *term) else {
+        // Past the calendar's end: `during term` would never hold.
+        return Some(
+            Diagnostic::error(
+                "ipl::names::date_out_of_range",
+                file,
+                term.span,
+                format!("a term of `{term}` from `{start}` ends after 9999-12-31"),
+            )
+            .with_label("ends past the last date ipcheck can reckon with")
+            .with_related(loc(file, effective.span), "the agreement takes effect here")
+            .with_help(
+                "give a term that ends by 9999-12-31, or `open_ended` for an agreement without an end",
+            ),
+        );
+    };
     (end < start).then(|| {
         Diagnostic::error(
             "ipl::check::expires_before_effective",
@@ -176,6 +191,15 @@ mod tests {
             .into_iter()
             .filter(|c| c.starts_with("ipl::check::"))
             .collect()
+    }
+
+    #[test]
+    fn a_term_past_the_year_9999_is_an_error() {
+        assert_eq!(
+            codes("agreement \"A\" { effective 2025-01-01 term 9000 years }"),
+            ["ipl::names::date_out_of_range"]
+        );
+        assert!(codes("agreement \"A\" { effective 2025-01-01 term 7974 years }").is_empty());
     }
 
     #[test]

@@ -102,7 +102,12 @@ fn expr<'e>(e: &'e Expr, stack: &mut Vec<&'e Expr>, invalid: &mut Vec<Span>) {
 }
 
 fn invalid_date(ctx: &Ctx, file: FileId, span: Span) -> Diagnostic {
-    let written = ctx.text(file, span);
+    invalid_date_at(ctx.text(file, span), file, span)
+}
+
+/// The `ipl::check::invalid_date` error for a date written as `written`
+/// at `span` (also for actions from outside a policy).
+pub(crate) fn invalid_date_at(written: Option<&str>, file: FileId, span: Span) -> Diagnostic {
     let message = match written {
         Some(text) => format!("`{text}` is not a calendar date"),
         None => "this is not a calendar date".to_string(),

@@ -15,6 +15,10 @@ mod percent;
 mod priority;
 mod windows;
 
+// The checks of a scenario's action, for actions from outside a policy.
+pub(crate) use dates::invalid_date_at;
+pub(crate) use windows::action_until_before_on;
+
 use jiff::civil::Date;
 
 use crate::diagnostic::Diagnostic;

@@ -118,7 +118,16 @@ fn grant_reversed(g: &Grant, file: FileId) -> Option<Diagnostic> {
 }
 
 fn action_reversed(s: &Scenario, file: FileId) -> Option<Diagnostic> {
-    let (on, until) = (s.action.date.as_ref()?, s.action.until.as_ref()?);
+    action_until_before_on(&s.action, file)
+}
+
+/// `ipl::check::action_until_before_on` for any action (a scenario's, or
+/// one given to `eval`).
+pub(crate) fn action_until_before_on(
+    action: &crate::syntax::ast::ActionSyntax,
+    file: FileId,
+) -> Option<Diagnostic> {
+    let (on, until) = (action.date.as_ref()?, action.until.as_ref()?);
     let (start, end): (Date, Date) = (on.value?, until.value?);
     (end < start).then(|| {
         Diagnostic::error(

@@ -117,8 +117,35 @@ impl Decider<'_, '_> {
         sources: &SourceMap,
         reporter: &mut Reporter,
     ) -> std::io::Result<()> {
-        let resolved =
-            syntax.and_then(|s| resolve_action(&self.policy.model, &s, id).map(|a| (a, s.span)));
+        let source_text = sources.get(id).map(|f| f.text.clone()).unwrap_or_default();
+        let resolved = syntax
+            .and_then(|s| {
+                // One validation for every form an action comes in.
+                let invalid = actions::validate(&s, id, &source_text);
+                if invalid.is_empty() {
+                    Ok(s)
+                } else {
+                    Err(invalid)
+                }
+            })
+            .and_then(|s| resolve_action(&self.policy.model, &s, id).map(|a| (a, s.span)))
+            .map_err(|diags| {
+                if diags.is_empty() {
+                    // Never an error without a word of why.
+                    vec![
+                        Diagnostic::error(
+                            "ipl::internal",
+                            id,
+                            crate::span::Span::new(0, source_text.len()),
+                            "this action could not be decided, and no check said why",
+                        )
+                        .with_label("this action")
+                        .with_help("please report it with the action and the policy"),
+                    ]
+                } else {
+                    diags
+                }
+            });
         match resolved {
             Ok((action, span)) => {
                 let record = self.engine.decide(&action);
@@ -250,36 +277,74 @@ fn stream_ndjson(
     };
     let file = std::fs::File::open(path).map_err(io_error)?;
     let mut reader = std::io::BufReader::new(file);
-    let mut line = String::new();
+    let mut bytes = Vec::new();
     let mut number = 0u32;
-    let mut one_line = SourceMap::default();
+    // The policy's files and, after them, the current line: a decision
+    // points into the policy, the action's diagnostics into its line.
+    let mut sources = decider.policy.sources.clone();
+    let policy_files = sources.files.len();
     loop {
-        line.clear();
-        if reader.read_line(&mut line).map_err(io_error)? == 0 {
+        bytes.clear();
+        if reader.read_until(b'\n', &mut bytes).map_err(io_error)? == 0 {
             break;
         }
         number += 1;
-        if line.trim().is_empty() {
+        // A byte order mark starts the file, not its first record.
+        let body = if number == 1 {
+            bytes.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(&bytes)
+        } else {
+            &bytes[..]
+        };
+        let body = body.strip_suffix(b"\n").unwrap_or(body);
+        let body = body.strip_suffix(b"\r").unwrap_or(body);
+        if body.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        one_line.files.clear();
-        let id = one_line.add_at_line(
-            shown.clone(),
-            path.to_path_buf(),
-            line.trim_end().to_string(),
-            number - 1,
-        );
-        let parsed = actions::parse_ndjson_line(&line, 0, id);
+        sources.files.truncate(policy_files);
+        let (line, bad_utf8) = match std::str::from_utf8(body) {
+            Ok(line) => (line.to_string(), None),
+            Err(e) => (
+                String::from_utf8_lossy(body).into_owned(),
+                Some(e.valid_up_to()),
+            ),
+        };
+        let id = sources.add_at_line(shown.clone(), path.to_path_buf(), line, number - 1);
+        let origin = format!("{shown}:{number}");
+        let Some(text) = sources.get(id).map(|f| f.text.clone()) else {
+            continue;
+        };
+        if let Some(at) = bad_utf8 {
+            let diag = Diagnostic::error(
+                "ipl::syntax::invalid_utf8",
+                id,
+                crate::span::Span::new(at, at + 1),
+                format!(
+                    "line {number} of `{shown}` is not valid UTF-8: invalid byte at column {}",
+                    at + 1
+                ),
+            )
+            .with_label("invalid UTF-8 here")
+            .with_help("save the file as UTF-8; the other lines are decided");
+            let input = Input {
+                id,
+                origin,
+                text: None,
+                syntax: Err(vec![diag]),
+            };
+            decider.run(input, &sources, reporter)?;
+            continue;
+        }
+        let parsed = actions::parse_ndjson_line(&text, 0, id);
         let input = Input {
             id,
-            origin: format!("{shown}:{number}"),
+            origin,
             text: parsed.as_ref().ok().map(|(r, _)| r.to_text()),
             syntax: match parsed {
                 Ok((record, span)) => record.to_syntax(id, span).map_err(|d| vec![d]),
                 Err(d) => Err(vec![d]),
             },
         };
-        decider.run(input, &one_line, reporter)?;
+        decider.run(input, &sources, reporter)?;
     }
     Ok(())
 }

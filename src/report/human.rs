@@ -3,7 +3,6 @@
 
 use std::fmt;
 use std::io::{self, Write};
-use std::sync::Arc;
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
@@ -13,7 +12,9 @@ use miette::{
 use super::{Command, DecisionEntry, EmitOptions, Emitter, ScenarioResult, Summary, count};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceMap;
-use crate::span::Location;
+use crate::span::{Location, Span};
+
+mod excerpt;
 
 /// How to draw diagnostics.
 #[derive(Debug, Clone, Copy)]
@@ -79,10 +80,7 @@ struct View {
 impl View {
     fn of(diag: &Diagnostic, sources: &SourceMap) -> View {
         let file = diag.location.file;
-        let mut labels = vec![LabeledSpan::new_primary_with_span(
-            diag.label.clone(),
-            diag.location.span,
-        )];
+        let mut spans = vec![(diag.label.as_deref().map(clip), diag.location.span)];
         let mut related = Vec::new();
         // miette draws every label of a file in one snippet, with all the
         // lines between them; a place far from the primary one gets a
@@ -104,21 +102,19 @@ impl View {
         };
         for r in &diag.related {
             if r.location.file == file && near(r.location) {
-                labels.push(LabeledSpan::new_with_span(
-                    Some(r.message.clone()),
-                    r.location.span,
-                ));
+                spans.push((Some(clip(&r.message)), r.location.span));
             } else {
                 related.push(View::note(&r.message, r.location, sources));
             }
         }
         let help = match (&diag.help, diag.code.is_empty()) {
-            (Some(h), false) => Some(format!("{h}\ndocs: ipcheck explain {}", diag.code)),
+            (Some(h), false) => Some(format!("{}\ndocs: ipcheck explain {}", clip(h), diag.code)),
             (None, false) => Some(format!("docs: ipcheck explain {}", diag.code)),
-            (help, true) => help.clone(),
+            (help, true) => help.as_deref().map(clip),
         };
+        let (source, labels) = snippet(sources, file, spans);
         View {
-            message: diag.message.clone(),
+            message: clip(&diag.message),
             code: (!diag.code.is_empty()).then(|| diag.code.to_string()),
             severity: match diag.severity {
                 Severity::Error => miette::Severity::Error,
@@ -126,39 +122,77 @@ impl View {
                 Severity::Info => miette::Severity::Advice,
             },
             help,
-            source: source_of(sources, file),
+            source,
             labels,
             related,
         }
     }
 
     fn note(message: &str, location: Location, sources: &SourceMap) -> View {
+        let (source, labels) = snippet(sources, location.file, vec![(None, location.span)]);
         View {
-            message: message.to_string(),
+            message: clip(message),
             code: None,
             severity: miette::Severity::Advice,
             help: None,
-            source: source_of(sources, location.file),
-            labels: vec![LabeledSpan::new_primary_with_span(None, location.span)],
+            source,
+            labels,
             related: Vec::new(),
         }
     }
 }
 
-fn source_of(sources: &SourceMap, file: crate::span::FileId) -> Option<FileSource> {
-    sources.get(file).map(|f| FileSource {
-        name: f.name.clone(),
-        text: f.text.clone(),
-        first_line: f.first_line as usize,
-    })
+/// Longest message, label or help shown, in characters; longer ones are
+/// cut with an ellipsis (a message naming a 5 MB identifier stays short).
+const MAX_TEXT: usize = 1_000;
+
+fn clip(text: &str) -> String {
+    match text.char_indices().nth(MAX_TEXT) {
+        Some((at, _)) => format!("{}{}", &text[..at], excerpt::ELLIPSIS),
+        None => text.to_string(),
+    }
 }
 
-/// A file's text for miette, numbered from the line it starts at in its
-/// file (one line of a streamed NDJSON file shows its real line number).
+/// The excerpt of a file showing the given labels (the first is the primary
+/// one), and the labels placed in it. No source, no labels: for a file
+/// the map does not hold.
+fn snippet(
+    sources: &SourceMap,
+    file: crate::span::FileId,
+    spans: Vec<(Option<String>, Span)>,
+) -> (Option<FileSource>, Vec<LabeledSpan>) {
+    let Some(f) = sources.get(file) else {
+        return (None, Vec::new());
+    };
+    let places: Vec<Span> = spans.iter().map(|(_, span)| *span).collect();
+    let (excerpt, mapped) = excerpt::excerpt(f, &places);
+    let labels = spans
+        .into_iter()
+        .zip(mapped)
+        .enumerate()
+        .map(|(i, ((label, _), span))| {
+            if i == 0 {
+                LabeledSpan::new_primary_with_span(label, span)
+            } else {
+                LabeledSpan::new_with_span(label, span)
+            }
+        })
+        .collect();
+    let source = FileSource {
+        name: f.name.clone(),
+        first_line: f.first_line as usize + excerpt.first_line,
+        excerpt,
+    };
+    (Some(source), labels)
+}
+
+/// An excerpt of a file for miette, numbered from the line it starts at in
+/// its file (one line of a streamed NDJSON file shows its real line
+/// number), with the real column of a cut line in the header.
 #[derive(Debug, Clone)]
 struct FileSource {
     name: String,
-    text: Arc<str>,
+    excerpt: excerpt::Excerpt,
     first_line: usize,
 }
 
@@ -169,16 +203,26 @@ impl SourceCode for FileSource {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
+        let inner = self.excerpt.text.as_str().read_span(
+            span,
+            context_lines_before,
+            context_lines_after,
+        )?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
             *inner.span(),
             inner.line() + self.first_line,
-            inner.column(),
-            inner.line_count(),
+            if context_lines_before == 0 {
+                self.excerpt.real_column(span.offset(), inner.column())
+            } else {
+                inner.column()
+            },
+            // Counted from the file's start, as miette counts for a whole
+            // text: it merges two labels' snippets by this count, and the
+            // labels of one diagnostic share a snippet as they did when
+            // miette got the whole file.
+            inner.line_count() + self.excerpt.first_line,
         )))
     }
 }
@@ -207,6 +251,14 @@ impl Emitter for HumanEmitter<'_> {
     }
 
     fn diagnostic(&mut self, diag: &Diagnostic, sources: &SourceMap) -> io::Result<()> {
+        if diag.code == super::cap::MORE_FINDINGS {
+            // One line, no snippet.
+            return writeln!(
+                self.out,
+                "{} (`--format json` lists them all)\n",
+                diag.message
+            );
+        }
         writeln!(self.out, "{}", render(diag, sources, self.options.style))
     }
 

@@ -2,6 +2,7 @@
 //! command (diagnostics, scenario results, decisions), and a [`Reporter`]
 //! that counts what it forwards into the exit code.
 
+pub mod cap;
 pub mod decision;
 pub mod github;
 pub mod gitlab;
@@ -299,6 +300,7 @@ pub struct Reporter<'w> {
     summary: Summary,
     fail_on: FailOn,
     failing: bool,
+    cap: Option<cap::Cap>,
 }
 
 impl<'w> Reporter<'w> {
@@ -314,7 +316,24 @@ impl<'w> Reporter<'w> {
             },
             fail_on,
             failing: false,
+            cap: None,
         }
+    }
+
+    /// Shows at most `limit` findings of one code per policy, then one
+    /// [`cap::MORE_FINDINGS`] note with how many more there are (they are
+    /// still counted). `None`: every finding.
+    pub fn with_cap(mut self, limit: Option<usize>) -> Reporter<'w> {
+        self.cap = limit.map(cap::Cap::new);
+        self
+    }
+
+    /// Emits the notes of findings left out so far.
+    fn flush_cap(&mut self) -> io::Result<()> {
+        if let Some(cap) = &mut self.cap {
+            cap.flush(&mut *self.emitter)?;
+        }
+        Ok(())
     }
 
     fn count(&mut self, diag: &Diagnostic) {
@@ -329,15 +348,25 @@ impl<'w> Reporter<'w> {
     pub fn policy(&mut self, name: &str, sources: &SourceMap) -> io::Result<()> {
         self.summary.policies += 1;
         self.summary.files += sources.files.len();
+        self.flush_cap()?;
+        if let Some(cap) = &mut self.cap {
+            cap.next_policy();
+        }
         self.emitter.policy(name, sources)
     }
 
     pub fn diagnostic(&mut self, diag: &Diagnostic, sources: &SourceMap) -> io::Result<()> {
         self.count(diag);
+        if let Some(cap) = &mut self.cap
+            && !cap.shows(diag, sources)
+        {
+            return Ok(());
+        }
         self.emitter.diagnostic(diag, sources)
     }
 
     pub fn scenario(&mut self, result: &ScenarioResult, sources: &SourceMap) -> io::Result<()> {
+        self.flush_cap()?;
         match &result.failure {
             Some(failure) => {
                 self.summary.scenarios_failed += 1;
@@ -349,6 +378,7 @@ impl<'w> Reporter<'w> {
     }
 
     pub fn decision(&mut self, entry: &DecisionEntry, sources: &SourceMap) -> io::Result<()> {
+        self.flush_cap()?;
         match entry.record.decision {
             Decision::Permit => self.summary.permit += 1,
             Decision::Conditional => self.summary.conditional += 1,
@@ -387,6 +417,7 @@ impl<'w> Reporter<'w> {
 
     /// Ends the report and gives the exit code.
     pub fn finish(mut self) -> io::Result<Outcome> {
+        self.flush_cap()?;
         let outcome = if self.summary.could_not_run {
             Outcome::CouldNotRun
         } else if self.failing {
