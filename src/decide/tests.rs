@@ -368,3 +368,258 @@ fn acceptance_scenarios_pass() {
         }
     }
 }
+
+// ---- v1 (LANGUAGE.md §7) ------------------------------------------------
+
+#[test]
+fn a_fact_settles_a_permit_and_its_residual_quotes_the_description() {
+    let p = policy(
+        "fact needed \"The access is Needed for the party's own work\"
+         clause 9.2 { permit research of bg by parties except owners when needed }",
+    );
+    let unknown = decide(&p, "a research bg on 2026-01-01");
+    assert_eq!(outcome(&unknown), (Decision::Conditional, Some("9.2")));
+    assert!(
+        unknown.residual_conditions[0].contains("Needed for the party's own work"),
+        "{:?}",
+        unknown.residual_conditions
+    );
+    assert_eq!(
+        decide(&p, "a research bg on 2026-01-01 given needed").decision,
+        Decision::Permit
+    );
+    assert_eq!(
+        decide(&p, "a research bg on 2026-01-01 given not needed").decision,
+        Decision::Deny
+    );
+}
+
+#[test]
+fn a_qualified_objection_counts_within_its_days_only() {
+    let p = policy(
+        "clause 1 { permit publish of joint by owners }
+         clause 2 { forbid publish of joint
+                    when objection of parties within 30 days after notice within 90 days before }",
+    );
+    let at = |objection: &str| {
+        let record = decide(
+            &p,
+            &format!(
+                "a publish joint on 2026-06-01 notice b on 2026-04-01, c on 2026-04-01 objection {objection}"
+            ),
+        );
+        (record.decision, record.decided_by)
+    };
+    // The 30th day after the notice counts, the 31st does not.
+    let by = |label: &str| Some(label.to_string());
+    assert_eq!(at("b on 2026-05-01"), (Decision::Deny, by("2")));
+    assert_eq!(at("b on 2026-05-02"), (Decision::Permit, by("1")));
+    // After the action's date an objection does not count; undated, the
+    // qualifiers are unknown.
+    assert_eq!(at("b on 2026-06-02"), (Decision::Permit, by("1")));
+    assert_eq!(at("b").0, Decision::Conditional);
+    // 90 days before 2026-08-30 is 2026-06-01: an objection of 2026-06-01 holds.
+    let late = decide(
+        &p,
+        "a publish joint on 2026-08-30 notice b on 2026-05-15, c on 2026-05-15 objection b on 2026-06-01",
+    );
+    assert_eq!(outcome(&late), (Decision::Deny, Some("2")));
+}
+
+#[test]
+fn pending_answers_are_unknown_and_others_are_refusals() {
+    let p = policy("clause 1 { permit license of joint by owners duty obtain consent of parties }");
+    let both = "a license joint to x on 2026-01-01";
+    assert_eq!(
+        decide(&p, &format!("{both} consent b, c")).decision,
+        Decision::Permit
+    );
+    assert_eq!(
+        decide(&p, &format!("{both} consent b pending c")).decision,
+        Decision::Conditional
+    );
+    assert_eq!(
+        outcome(&decide(&p, &format!("{both} consent none pending c"))),
+        (Decision::Deny, Some("1"))
+    );
+}
+
+#[test]
+fn events_anchor_time_lines_with_chained_offsets() {
+    let p = policy(
+        "event request \"Access request\"
+         clause 1 { permit research of joint by parties except owners
+                    from request until request + 1 month - 1 day }",
+    );
+    let research = |date: &str, request: &str| {
+        decide(&p, &format!("c research joint on {date}{request}")).decision
+    };
+    assert_eq!(
+        research("2026-02-27", " request on 2026-01-28"),
+        Decision::Permit
+    );
+    assert_eq!(
+        research("2026-02-28", " request on 2026-01-28"),
+        Decision::Deny
+    );
+    assert_eq!(
+        research("2026-01-27", " request on 2026-01-28"),
+        Decision::Deny
+    );
+    assert_eq!(research("2026-02-01", ""), Decision::Conditional);
+}
+
+#[test]
+fn parties_follow_their_membership_and_affiliations_their_days() {
+    let p = policy(
+        "party late \"Late\" joined 2026-01-01 left 2027-01-01 defaulting
+         party b_us \"B US\" affiliate of b from 2025-01-01 until 2025-12-31
+         clause 1 { permit research of bg by parties }
+         clause 2 { permit research of bg by affiliates of b }
+         clause 3 { oblige assign of joint duty notify parties 30 days before }
+         clause 4 { permit assign of joint by owners }",
+    );
+    assert_eq!(
+        decide(&p, "late research bg on 2025-12-31").decision,
+        Decision::Deny
+    );
+    assert_eq!(
+        decide(&p, "late research bg on 2026-06-01").decision,
+        Decision::Permit
+    );
+    assert_eq!(
+        decide(&p, "late research bg on 2027-01-01").decision,
+        Decision::Deny
+    );
+    assert_eq!(
+        decide(&p, "b_us research bg on 2025-06-01").decision,
+        Decision::Permit
+    );
+    assert_eq!(
+        decide(&p, "b_us research bg on 2026-01-01").decision,
+        Decision::Deny
+    );
+    // Nobody notifies a party that has left: notice to b and c suffices.
+    let notice = "a assign joint to x on 2027-03-01 notice b 30 days, c 30 days";
+    assert_eq!(decide(&p, notice).decision, Decision::Permit);
+    let before = "a assign joint to x on 2026-03-01 notice b 30 days, c 30 days";
+    assert_eq!(decide(&p, before).decision, Decision::Conditional);
+}
+
+#[test]
+fn a_waiver_drops_the_obliges_duties_precedence_does_not() {
+    let p = policy(
+        "clause 1 { oblige assign of joint duty notify parties 45 days before }
+         clause 2 { permit assign of joint by owners }
+         clause 3 notwithstanding 1 { permit assign of joint by owners to x }",
+    );
+    let waived = decide(&p, "a assign joint to x on 2026-01-01 notice b 1 day");
+    assert_eq!(outcome(&waived), (Decision::Permit, Some("3")));
+    let bound = decide(&p, "a assign joint to newco on 2026-01-01 notice b 1 day");
+    assert_eq!(outcome(&bound), (Decision::Deny, Some("1")));
+}
+
+#[test]
+fn exclusive_grants_permit_their_licensee_and_block_the_licensor_sole_ones_do_not() {
+    let p = policy(
+        "grant E-1 { exclusive license of solo from c to b field ev from 2026-01-01 until 2027-12-31 sublicensable }
+         grant S-1 { sole license of bg from b to a field stationary from 2026-01-01 until 2027-12-31 rights use }
+         clause 1 { permit exploit of solo, bg by owners }",
+    );
+    assert_eq!(
+        outcome(&decide(&p, "b make solo field ev on 2026-06-01")),
+        (Decision::Permit, Some("E-1"))
+    );
+    assert_eq!(
+        outcome(&decide(&p, "c make solo field ev on 2026-06-01")),
+        (Decision::Deny, Some("E-1"))
+    );
+    assert_eq!(
+        outcome(&decide(&p, "c make solo field recycling on 2026-06-01")),
+        (Decision::Permit, Some("1"))
+    );
+    assert_eq!(
+        decide(&p, "c make solo on 2026-06-01").decision,
+        Decision::Conditional
+    );
+    // The sole licensor keeps its own use.
+    assert_eq!(
+        outcome(&decide(&p, "b make bg field stationary on 2026-06-01")),
+        (Decision::Permit, Some("1"))
+    );
+    // Sublicences within the grant's end only.
+    let sub = "b sublicense solo to newco field ev on 2026-06-01";
+    assert_eq!(
+        decide(&p, &format!("{sub} until 2027-12-31")).decision,
+        Decision::Permit
+    );
+    assert_eq!(
+        decide(&p, &format!("{sub} until 2028-01-01")).decision,
+        Decision::Deny
+    );
+    assert_eq!(decide(&p, sub).decision, Decision::Deny);
+}
+
+#[test]
+fn an_amendment_replaces_a_clause_from_its_day_and_the_decision_cites_it() {
+    let mut sources = SourceMap::default();
+    sources.add(
+        "a.ipl",
+        "a.ipl".into(),
+        format!("{BASE}clause 1 {{ permit research of joint by parties }}\nclause 2 {{ permit publish of joint by owners }}\n"),
+    );
+    sources.add(
+        "b.ipl",
+        "b.ipl".into(),
+        "amendment A1 \"First\" effective 2027-01-01 removes 2\nclause 1 { permit research of joint by owners }\n".to_string(),
+    );
+    let p = analyze(sources);
+    assert!(!p.has_errors(), "{:?}", p.diagnostics);
+    assert_eq!(
+        decide(&p, "c research joint on 2026-12-31").decision,
+        Decision::Permit
+    );
+    assert_eq!(
+        decide(&p, "c research joint on 2027-01-01").decision,
+        Decision::Deny
+    );
+    let amended = decide(&p, "a research joint on 2027-01-01");
+    assert_eq!(outcome(&amended), (Decision::Permit, Some("1")));
+    assert_eq!(amended.decided_by_version.as_deref(), Some("A1"));
+    assert!(
+        amended.summary.contains("(as amended by A1)"),
+        "{}",
+        amended.summary
+    );
+    assert_eq!(
+        decide(&p, "a publish joint on 2026-12-31").decision,
+        Decision::Permit
+    );
+    assert_eq!(
+        decide(&p, "a publish joint on 2027-01-01").decision,
+        Decision::Deny
+    );
+}
+
+#[test]
+fn income_gives_payments_their_amounts_and_shares_pro_rata() {
+    let p = policy(
+        "clause 1 { permit license of joint by owners duty share income with owners pro_rata duty pay 5% of income to c }",
+    );
+    let record = decide(&p, "b license joint to x on 2026-01-01 income 1000.50 EUR");
+    let owed: Vec<(&str, Option<&str>)> = record
+        .obligations
+        .iter()
+        .map(|d| (d.duty.as_str(), d.amount.as_deref()))
+        .collect();
+    assert_eq!(
+        owed,
+        [
+            (
+                "pay 60% of income to `a` (its ownership share)",
+                Some("600.30 EUR")
+            ),
+            ("pay 5% of income to `c`", Some("50.02 EUR")),
+        ]
+    );
+}
