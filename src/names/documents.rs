@@ -14,6 +14,10 @@ use crate::diagnostic::Diagnostic;
 use crate::span::{FileId, Location};
 use crate::syntax::ast::{self, ItemKind};
 
+/// A day a label's version changes: the version starting then, or `None`
+/// for a removal.
+type VersionEvent = (Option<Date>, Option<LabelRef>);
+
 /// What a file's header makes of its clauses and grants.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Document {
@@ -280,7 +284,7 @@ impl Resolver {
     pub(super) fn settle_versions(&mut self) {
         // Per first version: (date, the version starting then, or None for
         // a removal).
-        let mut timeline: HashMap<LabelRef, Vec<(Option<Date>, Option<LabelRef>)>> = HashMap::new();
+        let mut timeline: HashMap<LabelRef, Vec<VersionEvent>> = HashMap::new();
         for &(first, version, amendment) in &self.versions {
             let date = self.model.amendments[amendment.index()].effective;
             timeline

@@ -94,6 +94,9 @@ pub struct Item {
     pub span: Span,
 }
 
+// Items are few (one per declaration) and built once: boxing the large
+// ones would cost every match an indirection for no measurable gain.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "item", rename_all = "snake_case")]
 pub enum ItemKind {
