@@ -133,7 +133,14 @@ impl ActionRecord {
             None => {}
         }
         if let Some(notice) = &r.notice {
-            let list: Vec<String> = notice.iter().map(|(p, d)| format!("{p} {d}")).collect();
+            let list: Vec<String> = notice
+                .iter()
+                .map(|(p, d)| match parse_date(d) {
+                    // A day of receipt reads `bmw on 2026-03-01`.
+                    Some(_) => format!("{p} on {d}"),
+                    None => format!("{p} {d}"),
+                })
+                .collect();
             parts.push(format!("notice {}", list.join(", ")));
         }
         let pending = |list: &[String]| {
