@@ -26,15 +26,78 @@ pub fn parse_file(text: &str, file: FileId) -> (File, Vec<Diagnostic>) {
             ));
             continue;
         }
+        let before = diags.len();
         if let Some((kind, span)) = parser::parse_item(chunk_text, chunk.start, file, &mut diags) {
             items.push(Item {
                 doc: chunk.doc,
                 kind,
                 span,
             });
+        } else if diags.len() == before + 1
+            && let Some(diag) = diags.pop()
+        {
+            diags.push(explain_syntax_error(diag, text, &chunk, file));
         }
     }
     (File { items }, diags)
+}
+
+/// A clearer message for two common mistakes than pest's list of expected
+/// words: an item whose `{` is never closed before the next item, and two
+/// items on one line.
+fn explain_syntax_error(
+    diag: Diagnostic,
+    text: &str,
+    chunk: &split::Chunk,
+    file: FileId,
+) -> Diagnostic {
+    let chunk_text = &text[chunk.start..chunk.end];
+    let at = diag.location.span.start as usize;
+    let found = text.get(diag.location.span.range()).unwrap_or("");
+    let name = split::item_name(chunk_text).unwrap_or_else(|| "the item".to_string());
+    // `} clause 1.2 {`: an item keyword where the item should have ended.
+    if diag.code == "ipl::syntax::unexpected_token" && split::is_item_keyword(found) {
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        if !text[line_start..at].trim().is_empty() {
+            return Diagnostic::error(
+                "ipl::syntax::items_on_one_line",
+                file,
+                diag.location.span,
+                format!("`{found}` starts a new item on the line of {name}"),
+            )
+            .with_label("a new item starts here")
+            .with_help("each item starts on its own line: put a line break before it");
+        }
+    }
+    // `clause 1.1 {` … and the next item begins: the `{` was never closed.
+    if diag.code == "ipl::syntax::unexpected_end"
+        && let Some(open) = split::unclosed_brace(chunk_text)
+    {
+        let open = chunk.start + open;
+        let mut closed = Diagnostic::error(
+            "ipl::syntax::unclosed_item",
+            file,
+            Span::new(open, open + 1),
+            format!("{name} is not closed"),
+        )
+        .with_label("this `{` has no `}`")
+        .with_help("close it with `}` before the next item begins");
+        let next = chunk.end;
+        if next < text.len() {
+            let word_end = text[next..]
+                .find(|c: char| c.is_whitespace())
+                .map_or(text.len(), |i| next + i);
+            closed = closed.with_related(
+                crate::span::Location {
+                    file,
+                    span: Span::new(next, word_end),
+                },
+                "the next item begins here",
+            );
+        }
+        return closed;
+    }
+    diag
 }
 
 /// Parses one action in the action syntax.

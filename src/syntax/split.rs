@@ -136,6 +136,58 @@ pub fn too_deep(text: &str) -> Option<usize> {
     None
 }
 
+/// The offset of the first `{` of `text` left open at its end, ignoring
+/// strings and comments.
+pub fn unclosed_brace(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut open: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'{' => open.push(i),
+            b'}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    open.first().copied()
+}
+
+/// What an item is called in messages: `clause `1.1``, `party `a``, from
+/// its first two words.
+pub fn item_name(text: &str) -> Option<String> {
+    let mut words = text
+        .lines()
+        .map(str::trim_start)
+        .find(|l| starts_with_item_keyword(l))?
+        .split(|c: char| c.is_whitespace() || c == '{');
+    let keyword = words.next()?;
+    match words.find(|w| !w.is_empty()) {
+        Some(name) if !name.starts_with('"') && name.len() <= 40 => {
+            Some(format!("{keyword} `{name}`"))
+        }
+        _ => Some(format!("this `{keyword}`")),
+    }
+}
+
+/// Whether `word` is a keyword that starts an item.
+pub fn is_item_keyword(word: &str) -> bool {
+    ITEM_KEYWORDS.contains(&word)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,6 +230,23 @@ mod tests {
         let chunks = split_items(text);
         assert_eq!(chunks[0].start, 3);
         assert_eq!(&text[chunks[1].start..chunks[1].end], "party b \"B\"\r\n");
+    }
+
+    #[test]
+    fn unclosed_braces_and_item_names() {
+        assert_eq!(unclosed_brace("clause 1 {\n permit use\n"), Some(9));
+        assert_eq!(unclosed_brace("clause 1 { permit use }\n"), None);
+        assert_eq!(unclosed_brace("clause 1 \"{\" // {\n"), None);
+        assert_eq!(unclosed_brace("a { b { } "), Some(2));
+        assert_eq!(
+            item_name("// x\nclause 1.1 {").as_deref(),
+            Some("clause `1.1`")
+        );
+        assert_eq!(item_name("party a \"A\"").as_deref(), Some("party `a`"));
+        assert_eq!(
+            item_name("agreement \"A\" {").as_deref(),
+            Some("this `agreement`")
+        );
     }
 
     #[test]
