@@ -440,3 +440,33 @@ fn doc_examples_trigger_their_lint_and_the_fixes_do_not() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Amendments (§7.9): a finding about a permit dead only after an
+/// amendment names the amendment's date, and two versions of one clause
+/// are never compared with each other.
+#[test]
+fn amendments_date_findings_and_versions_are_not_compared() {
+    let dir = "tests/fixtures/lints/amended";
+    let mut sources = SourceMap::default();
+    let mut first = String::new();
+    for file in ["a1.ipl", "agreement.ipl"] {
+        let path = PathBuf::from(dir).join(file);
+        let text = std::fs::read_to_string(root().join(&path)).expect("fixture");
+        if file == "agreement.ipl" {
+            first = text.clone();
+        }
+        sources.add(path.to_string_lossy(), path.clone(), text);
+    }
+    let policy = policy::analyze(sources);
+    assert!(!policy.has_errors(), "{:#?}", policy.diagnostics);
+    let found = lint::lint(&policy, &options());
+    let rendered: String = found.iter().map(|d| render(d, &policy) + "\n").collect();
+    let mut codes: Vec<String> = found.iter().map(|d| d.code.to_string()).collect();
+    codes.sort();
+    assert_eq!(codes, expected_codes(&first), "{rendered}");
+    assert!(
+        found[0].message.contains("from 2027-01-01 (amendment A1)"),
+        "{rendered}"
+    );
+    insta::assert_snapshot!("amended", rendered);
+}
