@@ -7,8 +7,9 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
+use crate::decide::Priority;
 use crate::decide::logic::Tri;
-use crate::names::{Action, ClauseId, ClauseInfo, Model};
+use crate::names::{Action, ClauseId, ClauseInfo, GrantInfo, Model};
 use crate::partition::Regions;
 use crate::policy::Policy;
 use crate::span::{FileId, Location, Span};
@@ -19,6 +20,8 @@ pub(crate) struct LintCtx<'p> {
     pub model: &'p Model,
     pub regions: Regions<'p>,
     pub today: Date,
+    /// Priority between clauses, for waivers (`notwithstanding` an oblige).
+    priority: Priority,
     clauses: HashMap<&'p str, (FileId, &'p ast::Clause)>,
     grants: HashMap<&'p str, (FileId, &'p ast::Grant)>,
     assets: HashMap<&'p str, (FileId, &'p ast::Asset)>,
@@ -51,6 +54,7 @@ impl<'p> LintCtx<'p> {
             model: &policy.model,
             regions: Regions::of(&policy.model),
             today,
+            priority: Priority::new(&policy.model),
             clauses,
             grants,
             assets,
@@ -78,6 +82,38 @@ impl<'p> LintCtx<'p> {
 
     pub fn grant_syntax(&self, label: &str) -> Option<(FileId, &'p ast::Grant)> {
         self.grants.get(label).copied()
+    }
+
+    /// The syntax of one version of a grant (an amendment may write the
+    /// same label again).
+    pub fn grant_version_syntax(&self, grant: &GrantInfo) -> Option<(FileId, &'p ast::Grant)> {
+        let at = grant.label_location;
+        self.policy
+            .syntax
+            .iter()
+            .filter(|(file, _)| *file == at.file)
+            .flat_map(|(file, tree)| tree.items.iter().map(move |item| (*file, item)))
+            .find_map(|(file, item)| match &item.kind {
+                ItemKind::Grant(g) if g.label.span == at.span => Some((file, g)),
+                _ => None,
+            })
+    }
+
+    /// Does `winner` waive `loser`'s duties (`notwithstanding`, directly or
+    /// transitively; instrument precedence never waives, §7.6)?
+    pub fn waives(&self, winner: ClauseId, loser: ClauseId) -> bool {
+        self.priority.waives(winner, loser)
+    }
+
+    /// Can two clause versions be in force on one day? Two versions of
+    /// one label never are (an amendment replaces the earlier one).
+    pub fn in_force_together(&self, a: ClauseId, b: ClauseId) -> bool {
+        let (x, y) = (self.clause(a).in_force, self.clause(b).in_force);
+        let starts_before_end = |f: Option<Date>, e: Option<Date>| match (f, e) {
+            (Some(f), Some(e)) => f < e,
+            _ => true,
+        };
+        starts_before_end(x.from, y.ends) && starts_before_end(y.from, x.ends)
     }
 
     pub fn asset_syntax(&self, name: &str) -> Option<(FileId, &'p ast::Asset)> {
@@ -151,6 +187,7 @@ impl<'p> LintCtx<'p> {
                 };
                 for &other in group {
                     if self.clause(other).kind == ClauseKind::Forbid
+                        && self.in_force_together(id, other)
                         && !self.regions.prevails(id, other)
                         && !self.regions.prevails(other, id)
                     {

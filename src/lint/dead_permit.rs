@@ -1,7 +1,10 @@
 //! ## What it does
 //! Finds permits that can never decide anything: every action the permit
 //! covers is also covered by a forbid the permit has no priority over, so
-//! the permit is blocked wherever it applies.
+//! the permit is blocked wherever it applies. A permit that an amendment
+//! kills (a forbid that starts to apply on its date) is reported with that
+//! date; two versions of one clause are never compared (they are not in
+//! force together).
 //!
 //! ## Why is this bad?
 //! A permit nobody can use reads as a right the parties have, but the
@@ -77,11 +80,40 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
 }
 
 fn check(cx: &LintCtx, id: ClauseId, blockers: &[ClauseId]) -> Option<Diagnostic> {
+    // Dead from the start; else dead from an amendment's date on (the
+    // first one after which it can never decide, while still in force).
+    let mut dates: Vec<(jiff::civil::Date, &str)> = cx
+        .model
+        .amendments
+        .iter()
+        .filter_map(|a| a.effective.map(|d| (d, a.label.as_str())))
+        .filter(|(d, _)| cx.clause(id).in_force.on(*d))
+        .collect();
+    dates.sort();
+    let starts = std::iter::once(None).chain(dates.into_iter().map(Some));
+    for since in starts {
+        if let Some(diag) = check_since(cx, id, blockers, since) {
+            return Some(diag);
+        }
+    }
+    None
+}
+
+fn check_since(
+    cx: &LintCtx,
+    id: ClauseId,
+    blockers: &[ClauseId],
+    since: Option<(jiff::civil::Date, &str)>,
+) -> Option<Diagnostic> {
     let base = [id];
     let question = Question::about(&base, blockers);
+    let early = |ctx: &crate::decide::eval::Ctx| since.is_some_and(|(d, _)| ctx.action.date < d);
     // An action the permit applies to with every blocker out of the way?
-    let alive = cx.regions.witness(&question, &mut |_, t| {
+    let alive = cx.regions.witness(&question, &mut |ctx, t| {
         let (permit, forbids) = (t[0], &t[1..]);
+        if early(ctx) {
+            return crate::partition::Verdict::Prune;
+        }
         settle(
             permit == Tri::True && forbids.iter().all(|f| *f == Tri::False),
             permit == Tri::False || forbids.contains(&Tri::True),
@@ -91,8 +123,11 @@ fn check(cx: &LintCtx, id: ClauseId, blockers: &[ClauseId]) -> Option<Diagnostic
         return None;
     }
     // Dead, unless it never applies at all (empty_selector's business).
-    let blocked = cx.regions.witness(&question, &mut |_, t| {
+    let blocked = cx.regions.witness(&question, &mut |ctx, t| {
         let (permit, forbids) = (t[0], &t[1..]);
+        if early(ctx) {
+            return crate::partition::Verdict::Prune;
+        }
         settle(
             permit == Tri::True && forbids.contains(&Tri::True),
             permit == Tri::False || forbids.iter().all(|f| *f == Tri::False),
@@ -116,8 +151,11 @@ fn check(cx: &LintCtx, id: ClauseId, blockers: &[ClauseId]) -> Option<Diagnostic
         cx.head(id).file,
         cx.head(id).span,
         format!(
-            "permit `{}` can never decide anything: every action it covers is forbidden by {}",
+            "permit `{}` can never decide anything{}: every action it covers is forbidden by {}",
             clause.label,
+            since
+                .map(|(d, a)| format!(" from {d} (amendment {a})"))
+                .unwrap_or_default(),
             cx.names(&named)
         ),
     )

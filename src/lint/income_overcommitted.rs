@@ -1,8 +1,10 @@
 //! ## What it does
-//! Adds up the `pay N% of income` duties that can fall on one action: the
-//! duties of the permit used and of every `oblige` clause that applies. It
-//! is an error when some action the permit allows owes more than 100% of
-//! its income.
+//! Adds up the shares of income that can fall on one action: the
+//! `pay N% of income` and `share income with PARTIES pro_rata` duties (each
+//! party's ownership share of the asset) of the permit used and of every
+//! `oblige` clause that applies and that the permit does not waive. It is
+//! an error when some action the permit allows owes more than 100% of its
+//! income.
 //!
 //! ## Why is this bad?
 //! Shares of income beyond 100% cannot all be honoured: the parties were
@@ -71,9 +73,17 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
         let obliges: Vec<ClauseId> = related
             .iter()
             .copied()
-            .filter(|&o| cx.clause(o).kind == ClauseKind::Oblige && written_pay(cx, o) > 0)
+            .filter(|&o| {
+                cx.clause(o).kind == ClauseKind::Oblige
+                    && written_pay(cx, o) > 0
+                    && !cx.waives(id, o)
+                    && cx.in_force_together(id, o)
+            })
             .collect();
-        let most = written_pay(cx, id) + obliges.iter().map(|&o| written_pay(cx, o)).sum::<u32>();
+        let most = obliges
+            .iter()
+            .map(|&o| written_pay(cx, o))
+            .fold(written_pay(cx, id), u32::saturating_add);
         if most <= ALL_INCOME {
             continue;
         }
@@ -88,33 +98,68 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Every `pay` share a clause writes, whoever it is owed to.
+/// The most a clause's duties can owe on any action: each `pay` share
+/// once per party it may be owed to, and all the income for a
+/// `share … pro_rata` (the owners' shares total 100%).
 fn written_pay(cx: &LintCtx, id: ClauseId) -> u32 {
+    let payees = u32::try_from(cx.model.parties.len() + 1).unwrap_or(u32::MAX);
     cx.clause(id)
         .duties
         .iter()
         .map(|d| match d.value {
-            Duty::Pay(pct, _) => pct,
+            Duty::Pay(pct, _) => pct.saturating_mul(payees),
+            Duty::Share(_) => ALL_INCOME,
             _ => 0,
         })
-        .sum()
+        .fold(0, u32::saturating_add)
 }
 
-/// The `pay` duties a clause incurs on an action: those owed to someone
-/// other than the actor.
+/// What a clause's duties owe on an action (the parties a duty is owed
+/// to depend only on the actor, the asset and the date, which every
+/// partial action of a search has).
+fn owed(ctx: &Ctx, cx: &LintCtx, id: ClauseId) -> u32 {
+    cx.clause(id).duties.iter().map(|d| share(ctx, d)).sum()
+}
+
+/// The payments a duty owes on an action: each party other than the
+/// actor with its share (for `share … pro_rata`, the owners among them,
+/// each with its ownership share of the asset).
+fn payments(ctx: &Ctx, duty: &Duty) -> Vec<(crate::names::PartyRef, u32)> {
+    match duty {
+        Duty::Pay(pct, set) => ctx.members(set).into_iter().map(|p| (p, *pct)).collect(),
+        Duty::Share(set) => ctx
+            .members(set)
+            .into_iter()
+            .filter_map(|p| {
+                let crate::names::PartyRef::Known(id) = &p else {
+                    return None;
+                };
+                let share = ctx
+                    .asset
+                    .owners
+                    .iter()
+                    .find(|(owner, _)| owner == id)
+                    .map(|(_, s)| *s)?;
+                Some((p, share))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The income duties a clause incurs on an action: those that owe
+/// someone other than the actor.
 fn incurred<'c>(ctx: &Ctx, cx: &'c LintCtx, id: ClauseId) -> Vec<&'c Located<Duty>> {
     cx.clause(id)
         .duties
         .iter()
-        .filter(|d| matches!(&d.value, Duty::Pay(_, set) if !ctx.members(set).is_empty()))
+        .filter(|d| !payments(ctx, &d.value).is_empty())
         .collect()
 }
 
-fn share(duty: &Located<Duty>) -> u32 {
-    match duty.value {
-        Duty::Pay(pct, _) => pct,
-        _ => 0,
-    }
+/// What a duty owes on an action, in hundredths of a percent.
+fn share(ctx: &Ctx, duty: &Located<Duty>) -> u32 {
+    payments(ctx, &duty.value).iter().map(|(_, s)| *s).sum()
 }
 
 fn check(
@@ -136,12 +181,12 @@ fn check(
         if permit == Tri::False || f.contains(&Tri::True) {
             return Verdict::Prune;
         }
-        let bound = written_pay(cx, id)
+        let bound = owed(ctx, cx, id)
             + obliges
                 .iter()
                 .zip(o)
                 .filter(|(_, v)| **v != Tri::False)
-                .map(|(&c, _)| written_pay(cx, c))
+                .map(|(&c, _)| owed(ctx, cx, c))
                 .sum::<u32>();
         if bound <= ALL_INCOME {
             return Verdict::Prune;
@@ -158,7 +203,7 @@ fn check(
                     .map(|(&c, _)| c),
             )
             .flat_map(|c| incurred(ctx, cx, c))
-            .map(share)
+            .map(|d| share(ctx, d))
             .sum();
         if total > ALL_INCOME {
             Verdict::Found
@@ -184,24 +229,40 @@ fn check(
         .with_label("permits actions that owe too much");
     for &c in &paying {
         for duty in incurred(&ctx, cx, c) {
-            let Duty::Pay(pct, set) = &duty.value else {
-                continue;
+            let owed = payments(&ctx, &duty.value);
+            let sum: u32 = owed.iter().map(|(_, s)| *s).sum();
+            total += sum;
+            let text = match &duty.value {
+                Duty::Share(_) => {
+                    let payees: Vec<String> = owed
+                        .iter()
+                        .map(|(p, s)| {
+                            format!(
+                                "{} to `{}`",
+                                crate::syntax::ast::percent_text(*s),
+                                cx.model.party_name(p)
+                            )
+                        })
+                        .collect();
+                    format!("{} pro rata", payees.join(", "))
+                }
+                _ => {
+                    let payees: Vec<String> = owed
+                        .iter()
+                        .map(|(p, _)| format!("`{}`", cx.model.party_name(p)))
+                        .collect();
+                    let pct = owed.first().map_or(0, |(_, s)| *s);
+                    format!(
+                        "{} to {}",
+                        crate::syntax::ast::percent_text(pct),
+                        payees.join(", ")
+                    )
+                }
             };
-            total += pct;
-            let payees: Vec<String> = ctx
-                .members(set)
-                .iter()
-                .map(|p| format!("`{}`", cx.model.party_name(p)))
-                .collect();
-            shares.push(format!(
-                "{} to {} ({})",
-                crate::syntax::ast::percent_text(*pct),
-                payees.join(", "),
-                cx.name(c)
-            ));
+            shares.push(format!("{text} ({})", cx.name(c)));
             diag = diag.with_related(
                 cx.trim(duty.location),
-                format!("{} of income", crate::syntax::ast::percent_text(*pct)),
+                format!("{} of income", crate::syntax::ast::percent_text(sum)),
             );
         }
     }

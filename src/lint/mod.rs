@@ -15,11 +15,14 @@
 mod context;
 mod contradiction;
 mod dead_permit;
+mod departed_group_member;
 mod empty_selector;
+mod escaped_duty;
 mod excluded_background_permitted;
 mod expired_clause;
 mod grant_conflict;
 mod income_overcommitted;
+mod no_rights_in;
 mod shadowed_clause;
 mod suppress;
 mod unused;
@@ -86,6 +89,21 @@ pub const LINTS: &[Lint] = &[
         code: grant_conflict::CODE,
         default: Severity::Error,
         run: grant_conflict::run,
+    },
+    Lint {
+        code: no_rights_in::CODE,
+        default: Severity::Warning,
+        run: no_rights_in::run,
+    },
+    Lint {
+        code: escaped_duty::CODE,
+        default: Severity::Warning,
+        run: escaped_duty::run,
+    },
+    Lint {
+        code: departed_group_member::CODE,
+        default: Severity::Warning,
+        run: departed_group_member::run,
     },
     Lint {
         code: income_overcommitted::CODE,

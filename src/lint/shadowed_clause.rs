@@ -1,8 +1,11 @@
 //! ## What it does
 //! Finds clauses that add nothing: a permit whose every action is already
-//! permitted by another permit with no more duties (and at least the same
-//! priorities), and a forbid whose every action is already forbidden by
-//! another forbid that nothing else overrides more easily.
+//! permitted by another permit with the same duties (and at least the same
+//! priorities and waivers), and a forbid whose every action is already
+//! forbidden by another forbid that nothing else overrides more easily.
+//! (A permit whose duties the other permit lacks is `escaped_duty`'s
+//! finding; two versions of one clause are never compared, they are not
+//! in force together.)
 //!
 //! ## Why is this bad?
 //! A redundant clause is a trap for the next amendment: someone narrows
@@ -73,7 +76,14 @@ fn shadow(
     outer: ClauseId,
     related: &[ClauseId],
 ) -> Option<crate::names::Action> {
-    if !cx.regions.covers_pairs(outer, inner) || !no_more_duties(cx, outer, inner) {
+    if !cx.in_force_together(inner, outer)
+        || !cx.regions.covers_pairs(outer, inner)
+        || !no_more_duties(cx, outer, inner)
+    {
+        return None;
+    }
+    // A permit with duties the other lacks: escaped_duty reports it.
+    if cx.clause(inner).kind == ClauseKind::Permit && !no_more_duties(cx, inner, outer) {
         return None;
     }
     if !cx.regions.escape(inner, outer).is_impossible() {
@@ -105,15 +115,17 @@ fn no_more_duties(cx: &LintCtx, outer: ClauseId, inner: ClauseId) -> bool {
 }
 
 /// Removing `inner` changes no priority: for permits, `outer` prevails
-/// over every forbid `inner` prevails over; for forbids, every clause
-/// that prevails over `outer` prevails over `inner` too.
+/// over every forbid `inner` prevails over and waives every oblige
+/// `inner` waives (§7.6); for forbids, every clause that prevails over
+/// `outer` prevails over `inner` too.
 fn same_priorities(cx: &LintCtx, inner: ClauseId, outer: ClauseId, related: &[ClauseId]) -> bool {
     let prevails = |a, b| cx.regions.prevails(a, b);
     match cx.clause(inner).kind {
-        ClauseKind::Permit => related
-            .iter()
-            .filter(|&&f| cx.clause(f).kind == ClauseKind::Forbid)
-            .all(|&f| !prevails(inner, f) || prevails(outer, f)),
+        ClauseKind::Permit => related.iter().all(|&c| match cx.clause(c).kind {
+            ClauseKind::Forbid => !prevails(inner, c) || prevails(outer, c),
+            ClauseKind::Oblige => !cx.waives(inner, c) || cx.waives(outer, c),
+            ClauseKind::Permit => true,
+        }),
         _ => related
             .iter()
             .all(|&p| !prevails(p, outer) || prevails(p, inner)),
