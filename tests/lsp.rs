@@ -1512,11 +1512,11 @@ fn every_reserved_word_is_highlighted_and_documented() {
         match v {
             Value::Object(map) => {
                 for (k, v) in map {
-                    if k == "match" || k == "begin" {
-                        if let Some(re) = v.as_str() {
-                            for group in re.split(['(', ')']) {
-                                out.extend(group.split('|').map(str::to_string));
-                            }
+                    if (k == "match" || k == "begin")
+                        && let Some(re) = v.as_str()
+                    {
+                        for group in re.split(['(', ')']) {
+                            out.extend(group.split('|').map(str::to_string));
                         }
                     }
                     collect(v, out);
@@ -1540,4 +1540,86 @@ fn every_reserved_word_is_highlighted_and_documented() {
         undocumented.is_empty(),
         "no keyword doc (src/lsp/keywords.rs): {undocumented:?}"
     );
+}
+
+#[test]
+fn rename_across_files_and_labels_with_refusals() {
+    let mut client = Client::start("v1");
+    for f in ["ca.ipl", "a1.ipl", "scenarios.ipl"] {
+        client.open(f);
+    }
+    client.published();
+    let ca = client.text("ca.ipl");
+    let sc = client.text("scenarios.ipl");
+    let rename = |client: &mut Client, at: Value, name: &str| -> Value {
+        let mut params = at;
+        params["newName"] = json!(name);
+        let response = client.request("textDocument/rename", params);
+        response
+            .get("result")
+            .cloned()
+            .unwrap_or_else(|| json!({ "error": response["error"]["message"] }))
+    };
+    let party = client.at("scenarios.ipl", &sc, "action alpha", 0, 8);
+    let prepared = client.result("textDocument/prepareRename", party.clone());
+    let renamed_party = rename(&mut client, party, "alpha_ag");
+    let label = client.at("scenarios.ipl", &sc, "by 9.2", 0, 4);
+    let renamed_label = rename(&mut client, label, "9.2(a)");
+    let fact = client.at("ca.ipl", &ca, "fact needed", 0, 6);
+    let renamed_fact = rename(&mut client, fact.clone(), "necessary");
+    let keyword = client.at("ca.ipl", &ca, "forbid use", 0, 1);
+    let prepare_keyword = client.request("textDocument/prepareRename", keyword);
+    let outsider = client.at("scenarios.ipl", &sc, "to acme", 0, 4);
+    let prepare_outsider = client.request("textDocument/prepareRename", outsider);
+    let builtin = client.at("ca.ipl", &ca, "permit use", 0, 8);
+    let prepare_builtin = client.request("textDocument/prepareRename", builtin);
+    let party = client.at("ca.ipl", &ca, "party gamma", 0, 7);
+    let taken = rename(&mut client, party.clone(), "beta");
+    let reserved = rename(&mut client, party.clone(), "within");
+    let invalid = rename(&mut client, party, "9lives");
+    let fact_as_event = rename(&mut client, fact, "request");
+    // Applying the party rename leaves a policy without new diagnostics.
+    let edits = renamed_party["changes"].as_object().unwrap().clone();
+    assert_eq!(edits.len(), 2, "ca.ipl and scenarios.ipl: {renamed_party}");
+    let mut version = 10;
+    for (uri, list) in &edits {
+        let name = uri.rsplit('/').next().unwrap().to_string();
+        let mut text = client.text(&name);
+        let mut list: Vec<&Value> = list.as_array().unwrap().iter().collect();
+        list.sort_by_key(|e| std::cmp::Reverse(offset_of(&text, &e["range"]["start"])));
+        for e in list {
+            let start = offset_of(&text, &e["range"]["start"]);
+            let end = offset_of(&text, &e["range"]["end"]);
+            assert_eq!(&text[start..end], "alpha");
+            text.replace_range(start..end, e["newText"].as_str().unwrap());
+        }
+        assert!(
+            !text.contains("alpha ") && !text.contains("alpha\n"),
+            "{text}"
+        );
+        version += 1;
+        client.change(&name, version, &text);
+    }
+    let after = client.published();
+    let errors: Vec<&Value> = after
+        .iter()
+        .flat_map(|p| p["diagnostics"].as_array().unwrap())
+        .filter(|d| d["severity"] == 1)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let snapshot = client.redact(json!({
+        "prepare alpha": prepared,
+        "rename alpha to alpha_ag": renamed_party,
+        "rename 9.2 to 9.2(a)": renamed_label,
+        "rename fact needed to necessary": renamed_fact,
+        "prepare on a keyword": prepare_keyword["error"]["message"],
+        "prepare on an outsider": prepare_outsider["error"]["message"],
+        "prepare on a built-in verb": prepare_builtin["error"]["message"],
+        "gamma to a taken name": taken,
+        "gamma to a reserved word": reserved,
+        "gamma to an invalid name": invalid,
+        "fact to an event's name": fact_as_event,
+    }));
+    snapshot!("rename", pretty(&snapshot));
+    assert_eq!(client.shutdown(), 0);
 }
