@@ -558,6 +558,7 @@ fn objection_qualifier(tokens: &[Tok]) -> Option<Vec<Want>> {
         "after" => Some(vec![Want::Keywords(&["notice"])]),
         _ if rest.iter().any(|t| t.is("before")) => Some(Vec::new()),
         _ if prev.starts_with(|c: char| c.is_ascii_digit()) => None,
+        _ if rest.iter().any(|t| t.is("within")) => Some(vec![Want::Keywords(&["within"])]),
         _ => Some(vec![Want::Keywords(&["within", "except"])]),
     }
 }
@@ -1012,6 +1013,12 @@ mod tests {
                 "clause 1 {\n  forbid use\n  when objection of parties within 30 days after notice within 9 days |"
             )),
             ["before"]
+        );
+        assert_eq!(
+            keywords(&at(
+                "clause 1 {\n  forbid use\n  when objection of parties within 30 days after notice |"
+            )),
+            ["within"]
         );
         assert_eq!(
             at("clause 1 {\n  permit use\n  until |"),
