@@ -1111,3 +1111,515 @@ fn a_five_thousand_line_policy_works() {
     assert_eq!(failing, 1, "one scenario now expects the wrong clause");
     assert_eq!(client.shutdown(), 0);
 }
+
+/// The byte offset of an LSP position (UTF-16 column) in a text.
+fn offset_of(text: &str, position: &Value) -> usize {
+    let line = position["line"].as_u64().unwrap() as usize;
+    let col = position["character"].as_u64().unwrap() as usize;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = 0;
+    for (i, c) in text[start..].char_indices() {
+        if units >= col || c == '\n' {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+#[test]
+fn v1_diagnostics_point_at_the_names_in_utf16() {
+    let mut client = Client::start("v1-broken");
+    client.open("p.ipl");
+    let published = client.published();
+    let uri = client.uri("p.ipl");
+    let text = client.text("p.ipl");
+    let last = published
+        .iter()
+        .rev()
+        .find(|p| p["uri"] == uri.as_str())
+        .unwrap()
+        .clone();
+    let diagnostics = last["diagnostics"].as_array().unwrap();
+    let unknown: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| {
+            d["code"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("ipl::names::unknown_")
+        })
+        .collect();
+    let codes: Vec<&str> = unknown
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "ipl::names::unknown_instrument",
+            "ipl::names::unknown_fact",
+            "ipl::names::unknown_event",
+            "ipl::names::unknown_fact",
+            "ipl::names::unknown_event",
+        ]
+    );
+    // Every range covers exactly the misspelt name the message quotes, on
+    // lines with emoji and umlauts before it.
+    for d in &unknown {
+        let start = offset_of(&text, &d["range"]["start"]);
+        let end = offset_of(&text, &d["range"]["end"]);
+        let message = d["message"].as_str().unwrap();
+        let quoted = message.split('`').nth(1).unwrap();
+        assert_eq!(&text[start..end], quoted, "{d}");
+    }
+    // The did-you-mean fix of the unknown fact in the clause.
+    let fact = unknown[1].clone();
+    let fix = client.result(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": fact["range"],
+            "context": { "diagnostics": [fact] },
+        }),
+    );
+    let snapshot = client.redact(json!({ "published": sorted(published), "fix neded": fix }));
+    snapshot!("v1_diagnostics", pretty(&snapshot));
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn v1_hover_shows_membership_grants_versions_and_uses() {
+    let mut client = Client::start("v1");
+    for f in ["ca.ipl", "a1.ipl", "annexes.ipl", "scenarios.ipl"] {
+        client.open(f);
+    }
+    client.published();
+    let ca = client.text("ca.ipl");
+    let a1 = client.text("a1.ipl");
+    let an = client.text("annexes.ipl");
+    let sc = client.text("scenarios.ipl");
+    let spots = [
+        (
+            "party that joined and left",
+            client.at("ca.ipl", &ca, "party beta", 0, 7),
+        ),
+        (
+            "affiliate with a window",
+            client.at("ca.ipl", &ca, "alpha_us", 0, 2),
+        ),
+        (
+            "exclusive grant",
+            client.at("ca.ipl", &ca, "grant L-1", 0, 7),
+        ),
+        ("sole grant", client.at("ca.ipl", &ca, "grant L-2", 0, 7)),
+        (
+            "grant label in a scenario",
+            client.at("scenarios.ipl", &sc, "by L-1", 0, 4),
+        ),
+        (
+            "amended clause, original",
+            client.at("ca.ipl", &ca, "clause 9.2", 0, 8),
+        ),
+        (
+            "amended clause, the amendment",
+            client.at("a1.ipl", &a1, "clause 9.2", 0, 8),
+        ),
+        (
+            "amended clause in a scenario",
+            client.at("scenarios.ipl", &sc, "by 9.2", 0, 4),
+        ),
+        (
+            "removed clause",
+            client.at("a1.ipl", &a1, "removes 20.2", 0, 9),
+        ),
+        (
+            "clause of an instrument",
+            client.at("annexes.ipl", &an, "clause 20.1", 0, 8),
+        ),
+        (
+            "fact, declared",
+            client.at("ca.ipl", &ca, "fact needed", 0, 6),
+        ),
+        (
+            "fact in an action",
+            client.at("scenarios.ipl", &sc, "given needed", 0, 7),
+        ),
+        (
+            "event in a time",
+            client.at("ca.ipl", &ca, "until request", 0, 7),
+        ),
+        ("instrument", client.at("ca.ipl", &ca, "over annexes", 0, 6)),
+        ("keyword joined", client.at("ca.ipl", &ca, "joined", 0, 1)),
+        ("keyword sole", client.at("ca.ipl", &ca, "sole", 0, 1)),
+        (
+            "keyword former_parties",
+            client.at("ca.ipl", &ca, "former_parties", 0, 1),
+        ),
+        (
+            "keyword within",
+            client.at("annexes.ipl", &an, "within", 0, 1),
+        ),
+        (
+            "keyword pro_rata",
+            client.at("ca.ipl", &ca, "pro_rata", 0, 1),
+        ),
+        (
+            "keyword owes",
+            client.at("scenarios.ipl", &sc, "owes", 0, 1),
+        ),
+        (
+            "keyword given",
+            client.at("scenarios.ipl", &sc, "given", 0, 1),
+        ),
+        (
+            "keyword prevails",
+            client.at("ca.ipl", &ca, "prevails", 0, 1),
+        ),
+        (
+            "keyword amendment",
+            client.at("a1.ipl", &a1, "amendment", 0, 1),
+        ),
+    ];
+    let mut out = serde_json::Map::new();
+    for (name, at) in spots {
+        let result = client.result("textDocument/hover", at);
+        let value = result["contents"]["value"]
+            .as_str()
+            .unwrap_or("(none)")
+            .to_string();
+        out.insert(name.to_string(), Value::String(value));
+    }
+    snapshot!("v1_hover", pretty(&client.redact(Value::Object(out))));
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn v1_navigation_over_facts_events_instruments_and_versions() {
+    let mut client = Client::start("v1");
+    for f in ["ca.ipl", "a1.ipl", "annexes.ipl", "scenarios.ipl"] {
+        client.open(f);
+    }
+    client.published();
+    let ca = client.text("ca.ipl");
+    let a1 = client.text("a1.ipl");
+    let sc = client.text("scenarios.ipl");
+    let definitions = [
+        (
+            "fact from a clause",
+            client.at("ca.ipl", &ca, "when needed\n", 0, 6),
+        ),
+        (
+            "fact from an action",
+            client.at("scenarios.ipl", &sc, "given needed", 0, 7),
+        ),
+        (
+            "event from a time",
+            client.at("ca.ipl", &ca, "until request", 0, 7),
+        ),
+        (
+            "event from an action",
+            client.at("scenarios.ipl", &sc, "request on", 0, 2),
+        ),
+        (
+            "instrument after prevails over",
+            client.at("ca.ipl", &ca, "over annexes", 0, 6),
+        ),
+        (
+            "label with two versions",
+            client.at("scenarios.ipl", &sc, "by 9.2", 0, 4),
+        ),
+        (
+            "label after removes",
+            client.at("a1.ipl", &a1, "removes 20.2", 0, 9),
+        ),
+    ];
+    let mut out = serde_json::Map::new();
+    for (name, at) in definitions {
+        out.insert(
+            name.to_string(),
+            client.result("textDocument/definition", at),
+        );
+    }
+    let references = [
+        (
+            "references to needed",
+            client.at("ca.ipl", &ca, "fact needed", 0, 6),
+        ),
+        (
+            "references to request",
+            client.at("ca.ipl", &ca, "event request", 0, 7),
+        ),
+        (
+            "references to annexes",
+            client.at("ca.ipl", &ca, "over annexes", 0, 6),
+        ),
+        (
+            "references to 9.2",
+            client.at("ca.ipl", &ca, "clause 9.2", 0, 8),
+        ),
+    ];
+    for (name, mut params) in references {
+        params["context"] = json!({ "includeDeclaration": true });
+        out.insert(
+            name.to_string(),
+            client.result("textDocument/references", params),
+        );
+    }
+    let defs = out["label with two versions"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(
+        defs, 2,
+        "every version of 9.2: {}",
+        out["label with two versions"]
+    );
+    snapshot!("v1_navigation", pretty(&client.redact(Value::Object(out))));
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn v1_completion_offers_the_new_constructs() {
+    let mut client = Client::start("v1");
+    client.open("ca.ipl");
+    client.open_text("scratch.ipl", "");
+    let mut v = 1;
+    let cases = [
+        ("items, typing", "fa|"),
+        ("party attributes", "party z \"Z\" |"),
+        ("affiliation window", "party z \"Z\" affiliate of alpha |"),
+        (
+            "after left",
+            "party z \"Z\" joined 2025-01-01 left 2026-01-01 |",
+        ),
+        ("instrument", "instrument x \"X\" |"),
+        (
+            "instruments after prevails over",
+            "instrument x \"X\" prevails over |",
+        ),
+        ("amendment", "amendment A9 \"A\" effective 2028-01-01 |"),
+        (
+            "labels after removes",
+            "amendment A9 \"A\" effective 2028-01-01 removes |",
+        ),
+        ("grant head", "grant G {\n  |"),
+        (
+            "grant lines",
+            "grant G {\n  sole license of res from alpha to beta\n  |",
+        ),
+        (
+            "verbs after rights",
+            "grant G {\n  sole license of res from alpha to beta\n  rights |",
+        ),
+        ("selectors", "clause 99 {\n  forbid use\n  by |"),
+        (
+            "facts and events in a condition",
+            "clause 99 {\n  permit use\n  when |",
+        ),
+        (
+            "facts after not",
+            "clause 99 {\n  permit use\n  when request <= expires and not |",
+        ),
+        ("events in a time", "clause 99 {\n  permit use\n  until |"),
+        (
+            "events in a comparison",
+            "clause 99 {\n  permit use\n  when request <= |",
+        ),
+        (
+            "objection qualifiers",
+            "clause 99 {\n  forbid use\n  when objection of parties |",
+        ),
+        (
+            "after a qualifier's duration",
+            "clause 99 {\n  forbid use\n  when objection of parties within 30 days |",
+        ),
+        ("duties", "clause 99 {\n  permit use\n  duty |"),
+        (
+            "pro_rata",
+            "clause 99 {\n  permit use\n  duty share income with owners |",
+        ),
+        (
+            "owes after expect",
+            "scenario \"s\" {\n  action alpha use res on 2026-01-01\n  expect permit\n  |",
+        ),
+        (
+            "action parts",
+            "scenario \"s\" {\n  action alpha use res on 2026-01-01 |",
+        ),
+        (
+            "facts after given",
+            "scenario \"s\" {\n  action alpha use res given |",
+        ),
+        (
+            "after a consent",
+            "scenario \"s\" {\n  action alpha use res consent beta |",
+        ),
+        (
+            "after an objection",
+            "scenario \"s\" {\n  action alpha use res objection beta |",
+        ),
+        (
+            "after an event",
+            "scenario \"s\" {\n  action alpha use res request |",
+        ),
+        ("include affiliates", "agreement \"A\" {\n  third_parties |"),
+    ];
+    let mut out = String::new();
+    for (name, text) in cases {
+        let labels = labels(&mut client, &mut v, text);
+        out.push_str(&format!("{name}:\n  {labels}\n"));
+    }
+    snapshot!("completion_labels_v1", out);
+    assert_eq!(client.shutdown(), 0);
+}
+
+/// The reserved words of the grammar's `keyword` rule.
+fn reserved_words() -> Vec<String> {
+    let pest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("grammar/ipl.pest"))
+            .unwrap();
+    let start = pest.find("keyword = @{").unwrap();
+    let body = &pest[start..];
+    let body = &body[..body.find("~ !(ASCII").unwrap()];
+    let mut words = Vec::new();
+    for line in body.lines() {
+        let Some((head, rest)) = line.split_once("~ (") else {
+            continue;
+        };
+        let head = head.trim().trim_start_matches('|').trim().trim_matches('"');
+        for tail in rest.split('|') {
+            let tail = tail.trim().trim_end_matches(')').trim().trim_matches('"');
+            words.push(format!("{head}{tail}"));
+        }
+    }
+    words
+}
+
+#[test]
+fn every_reserved_word_is_highlighted_and_documented() {
+    let words = reserved_words();
+    assert!(words.len() > 80, "{words:?}");
+    assert!(words.iter().any(|w| w == "pro_rata"), "{words:?}");
+    let grammar: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/ipl.tmLanguage.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut alternatives = Vec::new();
+    fn collect(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    if (k == "match" || k == "begin")
+                        && let Some(re) = v.as_str()
+                    {
+                        for group in re.split(['(', ')']) {
+                            out.extend(group.split('|').map(str::to_string));
+                        }
+                    }
+                    collect(v, out);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| collect(i, out)),
+            _ => {}
+        }
+    }
+    collect(&grammar, &mut alternatives);
+    let unhighlighted: Vec<&String> = words.iter().filter(|w| !alternatives.contains(w)).collect();
+    assert!(
+        unhighlighted.is_empty(),
+        "not in editors/ipl.tmLanguage.json: {unhighlighted:?}"
+    );
+    let undocumented: Vec<&String> = words
+        .iter()
+        .filter(|w| ipcheck::lsp::keywords::doc(w).is_none())
+        .collect();
+    assert!(
+        undocumented.is_empty(),
+        "no keyword doc (src/lsp/keywords.rs): {undocumented:?}"
+    );
+}
+
+#[test]
+fn rename_across_files_and_labels_with_refusals() {
+    let mut client = Client::start("v1");
+    for f in ["ca.ipl", "a1.ipl", "scenarios.ipl"] {
+        client.open(f);
+    }
+    client.published();
+    let ca = client.text("ca.ipl");
+    let sc = client.text("scenarios.ipl");
+    let rename = |client: &mut Client, at: Value, name: &str| -> Value {
+        let mut params = at;
+        params["newName"] = json!(name);
+        let response = client.request("textDocument/rename", params);
+        response
+            .get("result")
+            .cloned()
+            .unwrap_or_else(|| json!({ "error": response["error"]["message"] }))
+    };
+    let party = client.at("scenarios.ipl", &sc, "action alpha", 0, 8);
+    let prepared = client.result("textDocument/prepareRename", party.clone());
+    let renamed_party = rename(&mut client, party, "alpha_ag");
+    let label = client.at("scenarios.ipl", &sc, "by 9.2", 0, 4);
+    let renamed_label = rename(&mut client, label, "9.2(a)");
+    let fact = client.at("ca.ipl", &ca, "fact needed", 0, 6);
+    let renamed_fact = rename(&mut client, fact.clone(), "necessary");
+    let keyword = client.at("ca.ipl", &ca, "forbid use", 0, 1);
+    let prepare_keyword = client.request("textDocument/prepareRename", keyword);
+    let outsider = client.at("scenarios.ipl", &sc, "to acme", 0, 4);
+    let prepare_outsider = client.request("textDocument/prepareRename", outsider);
+    let builtin = client.at("ca.ipl", &ca, "permit use", 0, 8);
+    let prepare_builtin = client.request("textDocument/prepareRename", builtin);
+    let party = client.at("ca.ipl", &ca, "party gamma", 0, 7);
+    let taken = rename(&mut client, party.clone(), "beta");
+    let reserved = rename(&mut client, party.clone(), "within");
+    let invalid = rename(&mut client, party, "9lives");
+    let fact_as_event = rename(&mut client, fact, "request");
+    // Applying the party rename leaves a policy without new diagnostics.
+    let edits = renamed_party["changes"].as_object().unwrap().clone();
+    assert_eq!(edits.len(), 2, "ca.ipl and scenarios.ipl: {renamed_party}");
+    let mut version = 10;
+    for (uri, list) in &edits {
+        let name = uri.rsplit('/').next().unwrap().to_string();
+        let mut text = client.text(&name);
+        let mut list: Vec<&Value> = list.as_array().unwrap().iter().collect();
+        list.sort_by_key(|e| std::cmp::Reverse(offset_of(&text, &e["range"]["start"])));
+        for e in list {
+            let start = offset_of(&text, &e["range"]["start"]);
+            let end = offset_of(&text, &e["range"]["end"]);
+            assert_eq!(&text[start..end], "alpha");
+            text.replace_range(start..end, e["newText"].as_str().unwrap());
+        }
+        assert!(
+            !text.contains("alpha ") && !text.contains("alpha\n"),
+            "{text}"
+        );
+        version += 1;
+        client.change(&name, version, &text);
+    }
+    let after = client.published();
+    let errors: Vec<&Value> = after
+        .iter()
+        .flat_map(|p| p["diagnostics"].as_array().unwrap())
+        .filter(|d| d["severity"] == 1)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let snapshot = client.redact(json!({
+        "prepare alpha": prepared,
+        "rename alpha to alpha_ag": renamed_party,
+        "rename 9.2 to 9.2(a)": renamed_label,
+        "rename fact needed to necessary": renamed_fact,
+        "prepare on a keyword": prepare_keyword["error"]["message"],
+        "prepare on an outsider": prepare_outsider["error"]["message"],
+        "prepare on a built-in verb": prepare_builtin["error"]["message"],
+        "gamma to a taken name": taken,
+        "gamma to a reserved word": reserved,
+        "gamma to an invalid name": invalid,
+        "fact to an event's name": fact_as_event,
+    }));
+    snapshot!("rename", pretty(&snapshot));
+    assert_eq!(client.shutdown(), 0);
+}

@@ -27,10 +27,24 @@ const CLAUSE_LINES: &[&str] = &[
     "unless",
     "duty",
 ];
-const AGREEMENT_LINES: &[&str] = &["effective", "expires", "term", "open_ended"];
+const AGREEMENT_LINES: &[&str] = &[
+    "effective",
+    "expires",
+    "term",
+    "open_ended",
+    "third_parties include affiliates",
+];
 const ASSET_LINES: &[&str] = &["class", "type", "owner", "owners", "tags", "created"];
-const GRANT_HEAD: &[&str] = &["exclusive", "non_exclusive", "license of"];
-const GRANT_LINES: &[&str] = &["field", "territory", "from", "until"];
+const GRANT_HEAD: &[&str] = &["exclusive", "sole", "non_exclusive", "license of"];
+const GRANT_LINES: &[&str] = &[
+    "field",
+    "territory",
+    "from",
+    "until",
+    "rights",
+    "sublicensable",
+    "non_sublicensable",
+];
 const ACTION_PARTS: &[&str] = &[
     "to",
     "field",
@@ -45,6 +59,8 @@ const ACTION_PARTS: &[&str] = &[
     "notice",
     "consent",
     "objection",
+    "given",
+    "income",
     "expect",
 ];
 const EXPR_WORDS: &[&str] = &[
@@ -60,16 +76,27 @@ const EXPR_WORDS: &[&str] = &[
     "consent of any",
     "objection of",
     "notice to",
+    "created",
     "true",
     "false",
 ];
-const DUTIES: &[&str] = &["notify", "obtain consent of", "pay", "compensate"];
+const DUTIES: &[&str] = &[
+    "notify",
+    "obtain consent of",
+    "pay",
+    "compensate",
+    "share income with",
+];
+/// Where a time may stand (besides dates and declared events).
+const TIME_WORDS: &[&str] = &["effective", "expires", "created"];
 const SELECTORS: &[&str] = &[
     "anyone",
     "parties",
     "third_parties",
     "owners",
     "co_owners",
+    "former_parties",
+    "defaulting_parties",
     "affiliates of",
 ];
 const CLASSES: &[&str] = &["background", "foreground", "sideground"];
@@ -119,6 +146,14 @@ const STARTERS: &[&str] = &[
     "expires",
     "term",
     "on",
+    "given",
+    "pending",
+    "share",
+    "rights",
+    "prevails",
+    "over",
+    "removes",
+    "owes",
 ];
 
 /// What fits at the cursor.
@@ -144,6 +179,13 @@ enum Want {
         grants: bool,
     },
     Tags,
+    /// Declared facts.
+    Facts,
+    /// Declared events; with ` on` after each (an action's part).
+    Events {
+        on: bool,
+    },
+    Instruments,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,7 +225,9 @@ pub fn complete(analysis: &Analysis, file: FileId, offset: usize) -> Vec<Complet
         .map(char::len_utf8)
         .sum::<usize>();
     let partial_start = offset - partial_len;
-    let wants = context(text, line_start, partial_start);
+    let model = analysis.model();
+    let is_event = |w: &str| model.event_ids.contains_key(w);
+    let wants = context(text, line_start, partial_start, &is_event);
     let replace = convert::range(source, Span::new(partial_start, offset));
     let mut items = Vec::new();
     for want in wants {
@@ -204,7 +248,7 @@ pub fn complete(analysis: &Analysis, file: FileId, offset: usize) -> Vec<Complet
 }
 
 /// What fits at `at`, from the text of the enclosing item before it.
-fn context(text: &str, line_start: usize, at: usize) -> Vec<Want> {
+fn context(text: &str, line_start: usize, at: usize, is_event: &dyn Fn(&str) -> bool) -> Vec<Want> {
     let item_start = item_start(text, line_start, at);
     let tokens = tokenize(&text[item_start..at]);
     let item = tokens
@@ -228,13 +272,41 @@ fn context(text: &str, line_start: usize, at: usize) -> Vec<Want> {
     if line_blank || after_brace {
         return block_line(item, &tokens);
     }
+    if let Some(wants) = header(item, depth, &tokens) {
+        return wants;
+    }
     let n = tokens.len();
     let prev = &tokens[n - 1];
     let prev2 = n.checked_sub(2).map(|i| &tokens[i]);
     let prev3 = n.checked_sub(3).map(|i| &tokens[i]);
     let p2 = |w: &str| prev2.is_some_and(|t| t.is(w));
+    let p2_comma = prev2 == Some(&Tok::Punct(','));
     let stmt = statement(&tokens[..n - 1]);
-    let in_expr = matches!(stmt, Some("when" | "unless"));
+    let line_first = text[line_start..at]
+        .split(|c: char| !is_ident_char(c))
+        .find(|w| !w.is_empty());
+    let in_expr = matches!(stmt, Some("when" | "unless"))
+        || (item == "clause" && matches!(line_first, Some("when" | "unless")));
+    let condition = vec![
+        Want::Keywords(EXPR_WORDS),
+        Want::Facts,
+        Want::Events { on: false },
+    ];
+    let time = vec![Want::Keywords(TIME_WORDS), Want::Events { on: false }];
+    if in_expr && let Some(wants) = objection_qualifier(&tokens) {
+        return wants;
+    }
+    if item == "clause" && prev_is_cmp(&tokens) {
+        let before = tokens
+            .iter()
+            .rev()
+            .find(|t| !matches!(t, Tok::Punct('<' | '>' | '=' | '!')));
+        if let Some(w) = before.and_then(Tok::word)
+            && (w == "until" || TIME_WORDS.contains(&w) || is_event(w))
+        {
+            return time;
+        }
+    }
     let scenario = item == "scenario";
     if scenario && statement(&tokens) == Some("action") {
         let start = tokens.iter().rposition(|t| t.is("action")).unwrap_or(0);
@@ -280,8 +352,14 @@ fn context(text: &str, line_start: usize, at: usize) -> Vec<Want> {
                     vec![Want::Verbs { any: false }]
                 }
             }
-            Some("by" | "to" | "except" | "notify" | "compensate" | "pay") => vec![parties],
-            Some("consent" | "objection" | "notice") if scenario => vec![names],
+            Some("by" | "to" | "except" | "notify" | "compensate" | "pay" | "share") => {
+                vec![parties]
+            }
+            Some("consent" | "objection" | "notice" | "pending") if scenario => vec![names],
+            Some("given") if scenario => vec![Want::Facts, Want::Keywords(&["not"])],
+            Some("rights") => vec![Want::Verbs { any: false }],
+            Some("prevails" | "over") => vec![Want::Instruments],
+            Some("removes") => vec![Want::Labels { grants: true }],
             Some("consent" | "objection" | "notice") => vec![parties],
             Some("field") => vec![Want::Fields],
             Some("territory") => vec![Want::Territories],
@@ -292,7 +370,7 @@ fn context(text: &str, line_start: usize, at: usize) -> Vec<Want> {
             _ => Vec::new(),
         },
         Tok::Punct('=') if item == "group" => vec![members],
-        Tok::Punct('(') => vec![Want::Keywords(EXPR_WORDS)],
+        Tok::Punct('(') => condition,
         Tok::Word(w) => match w.as_str() {
             "by" if scenario => vec![Want::Labels { grants: true }],
             "to" if scenario || item == "grant" => vec![names],
@@ -324,25 +402,171 @@ fn context(text: &str, line_start: usize, at: usize) -> Vec<Want> {
             "type" => vec![Want::Keywords(TYPES)],
             "owner" | "owners" if item == "asset" => vec![names],
             "action" => vec![names],
+            "after" if in_expr => vec![Want::Keywords(&["notice"])],
             "during" | "after" => vec![Want::Keywords(&["term"])],
             "from" if item == "grant" && prev3.is_some_and(|t| t.is("of")) => vec![names],
-            "from" | "until" if item == "clause" => {
-                vec![Want::Keywords(&["effective", "expires"])]
+            "from" | "until" if item == "clause" => time,
+            "given" if scenario => vec![Want::Facts, Want::Keywords(&["not"])],
+            "not" if scenario => vec![Want::Facts],
+            "when" | "unless" | "and" | "or" | "not" => condition,
+            "duty" | "owes" => vec![Want::Keywords(DUTIES)],
+            "share" => vec![Want::Keywords(&["income with"])],
+            "income" if p2("share") => vec![Want::Keywords(&["with"])],
+            "income" if p2("of") => vec![Want::Keywords(&["to"])],
+            "with" => vec![parties],
+            "pending" => vec![names],
+            "rights" => vec![Want::Verbs { any: false }],
+            "exclusive" | "sole" | "non_exclusive" if item == "grant" => {
+                vec![Want::Keywords(&["license of"])]
             }
-            "when" | "unless" | "and" | "or" | "not" => vec![Want::Keywords(EXPR_WORDS)],
-            "duty" => vec![Want::Keywords(DUTIES)],
+            "prevails" => vec![Want::Keywords(&["over"])],
+            "over" => vec![Want::Instruments],
+            "removes" => vec![Want::Labels { grants: true }],
+            "include" => vec![Want::Keywords(&["affiliates"])],
+            "third_parties" if item == "agreement" => vec![Want::Keywords(&["include affiliates"])],
             "obtain" => vec![Want::Keywords(&["consent of"])],
             "consent" | "objection" if scenario => vec![Want::Keywords(&["none"]), names],
             "consent" | "objection" => vec![Want::Keywords(&["of"])],
             "notice" if scenario => vec![names],
             "notice" => vec![Want::Keywords(&["to"])],
-            _ if scenario && stmt.is_some_and(|s| ACTION_PARTS.contains(&s) || s == "action") => {
-                vec![Want::Keywords(ACTION_PARTS)]
+            _ if scenario && stmt == Some("action") && is_event(w) => {
+                vec![Want::Keywords(&["on"])]
             }
+            _ if scenario && stmt == Some("notice") && (p2("notice") || p2_comma) => {
+                vec![Want::Keywords(&["on"])]
+            }
+            _ if scenario
+                && stmt.is_some_and(|s| {
+                    ACTION_PARTS.contains(&s) || s == "action" || s == "pending"
+                }) =>
+            {
+                let mut wants = match stmt {
+                    Some("consent") => vec![Want::Keywords(&["pending"])],
+                    Some("objection") => vec![Want::Keywords(&["on", "pending"])],
+                    _ => Vec::new(),
+                };
+                wants.extend([Want::Keywords(ACTION_PARTS), Want::Events { on: true }]);
+                wants
+            }
+            _ if stmt == Some("share") => vec![Want::Keywords(&["pro_rata"])],
             _ => Vec::new(),
         },
         _ => Vec::new(),
     }
+}
+
+/// What follows the name and title of a `party`, `instrument` or
+/// `amendment` (items without braces); `None` elsewhere.
+fn header(item: &str, depth: usize, tokens: &[Tok]) -> Option<Vec<Want>> {
+    if depth > 0 {
+        return None;
+    }
+    let title = tokens.iter().position(|t| *t == Tok::Str)?;
+    let after = &tokens[title + 1..];
+    let has = |w: &str| after.iter().any(|t| t.is(w));
+    let prev = after.last();
+    let prev2 = after.len().checked_sub(2).and_then(|i| after.get(i));
+    let after_word = |w: &str| prev2.is_some_and(|t| t.is(w));
+    match item {
+        "party" => {
+            match prev.and_then(Tok::word) {
+                Some("joined" | "left" | "from" | "until") => return Some(Vec::new()),
+                Some("affiliate") => return Some(vec![Want::Keywords(&["of"])]),
+                Some("of") => {
+                    return Some(vec![Want::Parties {
+                        groups: false,
+                        selectors: false,
+                    }]);
+                }
+                Some("defaulting") => return Some(Vec::new()),
+                _ => {}
+            }
+            let dated = has("joined") || has("left");
+            let affiliate = has("affiliate");
+            let fits = [
+                !affiliate && !dated,
+                affiliate && !dated && !has("from") && !has("until"),
+                affiliate && !dated && !has("until"),
+                !dated,
+                !has("left"),
+                after_word("left"),
+            ];
+            Some(
+                PARTY_ATTRIBUTES
+                    .iter()
+                    .zip(fits)
+                    .filter(|(_, fits)| *fits)
+                    .map(|(w, _)| Want::Keywords(std::slice::from_ref(w)))
+                    .collect(),
+            )
+        }
+        "instrument" => match prev {
+            None => Some(vec![Want::Keywords(&["prevails over"])]),
+            Some(t) if t.is("prevails") => Some(vec![Want::Keywords(&["over"])]),
+            Some(t) if t.is("over") || *t == Tok::Punct(',') => Some(vec![Want::Instruments]),
+            Some(_) => Some(Vec::new()),
+        },
+        "amendment" => match prev {
+            None => Some(vec![Want::Keywords(&["effective"])]),
+            Some(Tok::Punct(',')) => Some(vec![Want::Labels { grants: true }]),
+            Some(t) if t.is("removes") => Some(vec![Want::Labels { grants: true }]),
+            Some(_) if after_word("effective") => Some(vec![Want::Keywords(&["removes"])]),
+            Some(_) => Some(Vec::new()),
+        },
+        _ => None,
+    }
+}
+
+/// What may follow a party's legal name, in order.
+static PARTY_ATTRIBUTES: [&str; 6] = [
+    "affiliate of",
+    "from",
+    "until",
+    "joined",
+    "left",
+    "defaulting",
+];
+
+/// After `objection of PARTIES` in a condition: its qualifiers,
+/// `within D after notice` and `within D before`.
+fn objection_qualifier(tokens: &[Tok]) -> Option<Vec<Want>> {
+    let at = tokens.iter().rposition(|t| t.is("objection"))?;
+    if !tokens.get(at + 1).is_some_and(|t| t.is("of")) {
+        return None;
+    }
+    let rest = &tokens[at + 2..];
+    let prev = rest.last()?.word()?;
+    let ends_expr =
+        |t: &Tok| matches!(t, Tok::Punct('(' | ')')) || t.is("and") || t.is("or") || t.is("not");
+    if rest.iter().any(ends_expr) {
+        return None;
+    }
+    let n = rest.len();
+    let back = |k: usize| n.checked_sub(k).and_then(|i| rest.get(i));
+    let within_before = |k: usize| back(k).is_some_and(|t| t.is("within"));
+    let unit = prev.trim_end_matches('s');
+    if matches!(unit, "day" | "week" | "month" | "year") && (within_before(3) || within_before(4)) {
+        let done_notice = rest.iter().any(|t| t.is("notice"));
+        return Some(vec![Want::Keywords(if done_notice {
+            &["before"]
+        } else {
+            &["after notice", "before"]
+        })]);
+    }
+    match prev {
+        "of" | "except" | "affiliates" | "within" | "calendar" | "working" => None,
+        "after" => Some(vec![Want::Keywords(&["notice"])]),
+        _ if rest.iter().any(|t| t.is("before")) => Some(Vec::new()),
+        _ if prev.starts_with(|c: char| c.is_ascii_digit()) => None,
+        _ if rest.iter().any(|t| t.is("within")) => Some(vec![Want::Keywords(&["within"])]),
+        _ => Some(vec![Want::Keywords(&["within", "except"])]),
+    }
+}
+
+/// Does the token list end with a comparison operator?
+fn prev_is_cmp(tokens: &[Tok]) -> bool {
+    matches!(tokens.last(), Some(Tok::Punct('<' | '>' | '=')))
+        && !matches!(tokens.iter().rev().nth(1), Some(Tok::Punct('+' | '-')))
 }
 
 /// What starts a line inside an item's braces.
@@ -356,7 +580,10 @@ fn block_line(item: &str, tokens: &[Tok]) -> Vec<Want> {
         "grant" if has("license") => vec![Want::Keywords(GRANT_LINES)],
         "grant" => vec![Want::Keywords(GRANT_HEAD)],
         "scenario" if !has("action") => vec![Want::Keywords(&["action"])],
-        "scenario" if !has("expect") => vec![Want::Keywords(ACTION_PARTS)],
+        "scenario" if !has("expect") => {
+            vec![Want::Keywords(ACTION_PARTS), Want::Events { on: true }]
+        }
+        "scenario" => vec![Want::Keywords(&["owes"])],
         _ => Vec::new(),
     }
 }
@@ -498,6 +725,37 @@ fn candidates(model: &Model, want: Want, out: &mut Vec<CompletionItem>) {
                 }
             }
         }
+        Want::Facts => {
+            for f in &model.facts {
+                out.push(item(
+                    &f.name,
+                    CompletionItemKind::VARIABLE,
+                    Some(&format!("fact: {}", f.description)),
+                ));
+            }
+        }
+        Want::Events { on } => {
+            for e in &model.events {
+                let mut c = item(
+                    &e.name,
+                    CompletionItemKind::EVENT,
+                    Some(&format!("event: {}", e.description)),
+                );
+                if on {
+                    c.label = format!("{} on", e.name);
+                }
+                out.push(c);
+            }
+        }
+        Want::Instruments => {
+            for i in &model.instruments {
+                out.push(item(
+                    &i.name,
+                    CompletionItemKind::MODULE,
+                    Some(&format!("instrument: {}", i.title)),
+                ));
+            }
+        }
         Want::Tags => {
             let mut tags: Vec<&str> = model
                 .assets
@@ -576,7 +834,7 @@ mod tests {
             .rev()
             .take_while(|c| is_label_char(*c))
             .count();
-        context(&text, line_start, cursor - partial)
+        context(&text, line_start, cursor - partial, &|w| w == "request")
     }
 
     #[test]
@@ -610,7 +868,14 @@ mod tests {
         );
         assert_eq!(at("clause 1 {\n  field ev, |"), [Want::Fields]);
         assert_eq!(at("clause 1 {\n  when field in |"), [Want::Fields]);
-        assert_eq!(at("clause 1 {\n  when |"), [Want::Keywords(EXPR_WORDS)]);
+        assert_eq!(
+            at("clause 1 {\n  when |"),
+            [
+                Want::Keywords(EXPR_WORDS),
+                Want::Facts,
+                Want::Events { on: false }
+            ]
+        );
         assert_eq!(
             at("clause 1 notwithstanding |"),
             [Want::Labels { grants: false }]
@@ -655,6 +920,180 @@ mod tests {
         assert_eq!(
             at("clause 1 {\n  permit use\n}\n|"),
             [Want::Keywords(ITEMS)]
+        );
+    }
+
+    fn keywords(wants: &[Want]) -> Vec<&'static str> {
+        wants
+            .iter()
+            .flat_map(|w| match w {
+                Want::Keywords(k) => k.to_vec(),
+                _ => Vec::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn v1_contexts() {
+        let names = Want::Parties {
+            groups: false,
+            selectors: false,
+        };
+        assert_eq!(
+            keywords(&at("party b \"B\" |")),
+            ["affiliate of", "joined", "left"]
+        );
+        assert_eq!(
+            keywords(&at("party b \"B\" affiliate of a |")),
+            ["from", "until", "joined", "left"]
+        );
+        assert_eq!(
+            keywords(&at("party b \"B\" affiliate of a from 2025-01-01 |")),
+            ["until", "joined", "left"]
+        );
+        assert_eq!(
+            keywords(&at("party b \"B\" joined 2025-01-01 left 2026-01-01 |")),
+            ["defaulting"]
+        );
+        assert_eq!(at("party b \"B\" joined |"), []);
+        assert_eq!(at("party b \"B\" affiliate of |"), [names]);
+        assert_eq!(keywords(&at("instrument ca \"CA\" |")), ["prevails over"]);
+        assert_eq!(
+            at("instrument ca \"CA\" prevails over |"),
+            [Want::Instruments]
+        );
+        assert_eq!(
+            at("instrument ca \"CA\" prevails over a, |"),
+            [Want::Instruments]
+        );
+        assert_eq!(keywords(&at("amendment A1 \"A\" |")), ["effective"]);
+        assert_eq!(
+            keywords(&at("amendment A1 \"A\" effective 2027-01-01 |")),
+            ["removes"]
+        );
+        assert_eq!(
+            at("amendment A1 \"A\" effective 2027-01-01 removes 1, |"),
+            [Want::Labels { grants: true }]
+        );
+        assert_eq!(
+            keywords(&at("grant L {\n  |")),
+            ["exclusive", "sole", "non_exclusive", "license of"]
+        );
+        assert_eq!(keywords(&at("grant L {\n  sole |")), ["license of"]);
+        assert!(
+            keywords(&at("grant L {\n  sole license of a from b to c\n  |")).contains(&"rights")
+        );
+        assert_eq!(
+            at("grant L {\n  license of a from b to c\n  rights use, |"),
+            [Want::Verbs { any: false }]
+        );
+        let when = at("clause 1 {\n  permit use\n  when |");
+        assert!(when.contains(&Want::Facts) && when.contains(&Want::Events { on: false }));
+        assert!(at("clause 1 {\n  permit use\n  when a and not |").contains(&Want::Facts));
+        assert_eq!(
+            keywords(&at(
+                "clause 1 {\n  forbid use\n  when objection of parties |"
+            )),
+            ["within", "except"]
+        );
+        assert_eq!(
+            keywords(&at(
+                "clause 1 {\n  forbid use\n  when objection of parties within 30 days |"
+            )),
+            ["after notice", "before"]
+        );
+        assert_eq!(
+            keywords(&at(
+                "clause 1 {\n  forbid use\n  when objection of parties within 30 days after |"
+            )),
+            ["notice"]
+        );
+        assert_eq!(
+            keywords(&at(
+                "clause 1 {\n  forbid use\n  when objection of parties within 30 days after notice within 9 days |"
+            )),
+            ["before"]
+        );
+        assert_eq!(
+            keywords(&at(
+                "clause 1 {\n  forbid use\n  when objection of parties within 30 days after notice |"
+            )),
+            ["within"]
+        );
+        assert_eq!(
+            at("clause 1 {\n  permit use\n  until |"),
+            [Want::Keywords(TIME_WORDS), Want::Events { on: false }]
+        );
+        assert_eq!(
+            at("clause 1 {\n  permit use\n  when request <= |"),
+            [Want::Keywords(TIME_WORDS), Want::Events { on: false }]
+        );
+        assert_eq!(at("clause 1 {\n  permit use\n  when royalty >= |"), []);
+        assert_eq!(
+            at("clause 1 {\n  permit use\n  by |"),
+            [Want::Parties {
+                groups: true,
+                selectors: true
+            }]
+        );
+        assert!(SELECTORS.contains(&"former_parties") && SELECTORS.contains(&"defaulting_parties"));
+        assert!(keywords(&at("clause 1 {\n  permit use\n  duty |")).contains(&"share income with"));
+        assert_eq!(
+            keywords(&at("clause 1 {\n  permit use\n  duty share |")),
+            ["income with"]
+        );
+        assert_eq!(
+            keywords(&at(
+                "clause 1 {\n  permit use\n  duty share income with owners |"
+            )),
+            ["pro_rata"]
+        );
+        assert_eq!(
+            keywords(&at(
+                "scenario \"s\" {\n  action a b c\n  expect permit\n  |"
+            )),
+            ["owes"]
+        );
+        assert!(
+            keywords(&at(
+                "scenario \"s\" {\n  action a b c\n  expect permit\n  owes |"
+            ))
+            .contains(&"share income with")
+        );
+        let parts = at("scenario \"s\" {\n  action a b c on 2026-01-01 |");
+        assert!(keywords(&parts).contains(&"given") && keywords(&parts).contains(&"income"));
+        assert!(parts.contains(&Want::Events { on: true }));
+        assert_eq!(
+            at("scenario \"s\" {\n  action a b c given |"),
+            [Want::Facts, Want::Keywords(&["not"])]
+        );
+        assert_eq!(
+            at("scenario \"s\" {\n  action a b c given x, not |"),
+            [Want::Facts]
+        );
+        assert_eq!(
+            keywords(&at("scenario \"s\" {\n  action a b c request |")),
+            ["on"]
+        );
+        assert_eq!(
+            keywords(&at("scenario \"s\" {\n  action a b c consent x |"))[0],
+            "pending"
+        );
+        assert_eq!(
+            keywords(&at("scenario \"s\" {\n  action a b c objection x |"))[..2],
+            ["on", "pending"]
+        );
+        assert_eq!(
+            at("scenario \"s\" {\n  action a b c consent x pending |"),
+            [names]
+        );
+        assert_eq!(
+            keywords(&at("scenario \"s\" {\n  action a b c notice x |")),
+            ["on"]
+        );
+        assert_eq!(
+            keywords(&at("agreement \"A\" {\n  third_parties |")),
+            ["include affiliates"]
         );
     }
 }

@@ -6,14 +6,18 @@ use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 use super::convert;
 use super::keywords;
 use super::workspace::Analysis;
-use crate::names::{AssetInfo, GrantInfo, Hierarchy, LabelRef, Model, NameRef, PartyId, PartyRole};
+use crate::names::{
+    AmendmentId, AssetInfo, ClauseInfo, GrantInfo, Hierarchy, InForce, InstrumentId, LabelRef,
+    Model, NameRef, PartyId, PartyRole,
+};
 use crate::span::{FileId, Span};
-use crate::syntax::refs::{self, SymKind};
+use crate::syntax::ast::Exclusivity;
+use crate::syntax::refs::{self, Occurrence, SymKind};
 
 pub fn hover(analysis: &Analysis, file: FileId, offset: usize) -> Option<Hover> {
     let source = analysis.source(file)?;
     let (text, span) = match refs::at(&analysis.occurrences, file, offset) {
-        Some(occ) => (describe(analysis.model(), occ.kind, &occ.name), occ.span),
+        Some(occ) => (describe(analysis, occ), occ.span),
         None => {
             let span = word_at(&source.text, offset)?;
             let word = source.text.get(span.range())?;
@@ -30,9 +34,11 @@ pub fn hover(analysis: &Analysis, file: FileId, offset: usize) -> Option<Hover> 
     })
 }
 
-/// The markdown describing a name.
-pub fn describe(model: &Model, kind: SymKind, name: &str) -> String {
-    let found = match kind {
+/// The markdown describing the name written at an occurrence.
+pub fn describe(analysis: &Analysis, occ: &Occurrence) -> String {
+    let model = analysis.model();
+    let name = occ.name.as_str();
+    let found = match occ.kind {
         SymKind::Name => match model.names.get(name) {
             Some(NameRef::Party(p)) => Some(party(model, *p)),
             Some(NameRef::Group(g)) => model.groups.get(g.index()).map(|g| {
@@ -58,36 +64,20 @@ pub fn describe(model: &Model, kind: SymKind, name: &str) -> String {
         SymKind::Field => node(&model.fields, name, "field"),
         SymKind::Territory => node(&model.territories, name, "territory"),
         SymKind::Verb => node(&model.verbs, name, "verb"),
-        SymKind::Label => match model.labels.get(name) {
-            Some(LabelRef::Clause(c)) => model.clauses.get(c.index()).map(|c| {
-                let mut text = format!("**clause {}** · {}", c.label, c.kind.as_str());
-                if let Some(title) = &c.title {
-                    text.push_str(&format!("\n\n*{title}*"));
-                }
-                if !c.notwithstanding.is_empty() {
-                    let over: Vec<String> = c
-                        .notwithstanding
-                        .iter()
-                        .map(|n| code(&model.clause(n.value).label))
-                        .collect();
-                    text.push_str(&format!("\n\nnotwithstanding {}", over.join(", ")));
-                }
-                with_doc(text, &c.doc)
-            }),
-            Some(LabelRef::Grant(g)) => model.grants.get(g.index()).map(|g| {
-                with_doc(
-                    format!("**grant {}**\n\n{}", g.label, grant_summary(model, g)),
-                    &g.doc,
-                )
-            }),
-            None => None,
-        },
+        SymKind::Label => label(analysis, occ),
         SymKind::Fact => model
             .fact_id(name)
             .and_then(|f| model.facts.get(f.index()))
             .map(|f| {
                 with_doc(
-                    format!("**{}** · fact\n\n{}", f.name, f.description),
+                    format!(
+                        "**{}** · fact\n\n{}\n\n{}\n\nan action states it: `given {}` or `given not {}`",
+                        f.name,
+                        f.description,
+                        used_in(analysis, occ),
+                        f.name,
+                        f.name
+                    ),
                     &f.doc,
                 )
             }),
@@ -97,8 +87,11 @@ pub fn describe(model: &Model, kind: SymKind, name: &str) -> String {
             .map(|e| {
                 with_doc(
                     format!(
-                        "**{}** · event\n\n{}\n\nan action states its day: `{} on YYYY-MM-DD`",
-                        e.name, e.description, e.name
+                        "**{}** · event\n\n{}\n\n{}\n\nan action states its day: `{} on YYYY-MM-DD`",
+                        e.name,
+                        e.description,
+                        used_in(analysis, occ),
+                        e.name
                     ),
                     &e.doc,
                 )
@@ -118,6 +111,22 @@ pub fn describe(model: &Model, kind: SymKind, name: &str) -> String {
                         .collect();
                     text.push_str(&format!("\n\nprevails over {}", over.join(", ")));
                 }
+                let id = model.instrument_ids.get(name).copied();
+                let clauses = model
+                    .clauses
+                    .iter()
+                    .filter(|c| c.instrument.is_some() && c.instrument == id)
+                    .count();
+                let grants = model
+                    .grants
+                    .iter()
+                    .filter(|g| g.instrument.is_some() && g.instrument == id)
+                    .count();
+                text.push_str(&format!(
+                    "\n\nholds {} and {}",
+                    plural(clauses, "clause"),
+                    plural(grants, "grant")
+                ));
                 with_doc(text, &i.doc)
             }),
         SymKind::Tag => {
@@ -145,6 +154,35 @@ fn party(model: &Model, id: PartyId) -> String {
         PartyRole::ThirdParty => "third party".to_string(),
     };
     let mut text = format!("**{}** · {role}\n\n{}", p.name, p.legal_name);
+    if p.role == PartyRole::Signatory && (p.joined.is_some() || p.left.is_some()) {
+        let from = p
+            .joined
+            .map_or("from the start".to_string(), |j| format!("joined {j}"));
+        let to = match p.left {
+            Some(left) => format!(
+                "left {left}{} (a member until {})",
+                if p.defaulting { ", defaulting" } else { "" },
+                day_before(left)
+            ),
+            None => "still a member".to_string(),
+        };
+        text.push_str(&format!("\n\nmembership: {from} · {to}"));
+    }
+    if matches!(p.role, PartyRole::Affiliate(_))
+        && (p.affiliation.from.is_some() || p.affiliation.until.is_some())
+    {
+        let from = p
+            .affiliation
+            .from
+            .map_or("always".to_string(), |f| format!("from {f}"));
+        let until = p
+            .affiliation
+            .until
+            .map_or("open-ended".to_string(), |u| format!("until {u}"));
+        text.push_str(&format!(
+            "\n\naffiliation: {from} {until} (inclusive); a third party on other days"
+        ));
+    }
     let affiliates: Vec<String> = model
         .parties
         .iter()
@@ -242,10 +280,10 @@ pub fn grant_summary(model: &Model, g: &GrantInfo) -> String {
     let party = |p: Option<PartyId>| p.map_or("?".to_string(), |p| code(&model.party(p).name));
     let mut parts = vec![format!(
         "{} licence of {} from {} to {}",
-        if g.exclusive() {
-            "exclusive"
-        } else {
-            "non-exclusive"
+        match g.exclusivity {
+            Exclusivity::Exclusive => "exclusive",
+            Exclusivity::Sole => "sole",
+            Exclusivity::NonExclusive => "non-exclusive",
         },
         g.asset
             .map_or("?".to_string(), |a| code(&model.asset(a).name)),
@@ -274,6 +312,212 @@ pub fn grant_summary(model: &Model, g: &GrantInfo) -> String {
         (None, None) => parts.push("open-ended".to_string()),
     }
     parts.join(" · ")
+}
+
+/// A clause or grant label: the version written here (or the first), its
+/// instrument, and every version when amended.
+fn label(analysis: &Analysis, occ: &Occurrence) -> Option<String> {
+    let model = analysis.model();
+    let name = occ.name.as_str();
+    let here = |file, span| occ.decl && file == occ.file && span == occ.span;
+    match model.labels.get(name)? {
+        LabelRef::Clause(first) => {
+            let versions: Vec<&ClauseInfo> =
+                model.clauses.iter().filter(|c| c.label == name).collect();
+            let c = versions
+                .iter()
+                .copied()
+                .find(|c| here(c.label_location.file, c.label_location.span))
+                .or_else(|| model.clauses.get(first.index()))?;
+            let mut text = format!("**clause {}** · {}", c.label, c.kind.as_str());
+            if let Some(title) = &c.title {
+                text.push_str(&format!("\n\n*{title}*"));
+            }
+            if !c.notwithstanding.is_empty() {
+                let over: Vec<String> = c
+                    .notwithstanding
+                    .iter()
+                    .filter_map(|n| model.clauses.get(n.value.index()))
+                    .map(|n| code(&n.label))
+                    .collect();
+                text.push_str(&format!("\n\nnotwithstanding {}", over.join(", ")));
+            }
+            // An amended clause keeps its instrument (§7.13).
+            let instrument = c
+                .instrument
+                .or_else(|| model.clauses.get(first.index()).and_then(|f| f.instrument));
+            text.push_str(&instrument_line(model, instrument));
+            let all: Vec<(Option<AmendmentId>, InForce, crate::span::FileId)> = versions
+                .iter()
+                .map(|v| (v.version, v.in_force, v.location.file))
+                .collect();
+            text.push_str(&versions_text(analysis, &all));
+            Some(with_doc(text, &c.doc))
+        }
+        LabelRef::Grant(first) => {
+            let versions: Vec<&GrantInfo> =
+                model.grants.iter().filter(|g| g.label == name).collect();
+            let g = versions
+                .iter()
+                .copied()
+                .find(|g| here(g.label_location.file, g.label_location.span))
+                .or_else(|| model.grants.get(first.index()))?;
+            let mut text = format!(
+                "**grant {}**\n\n{}\n\n{}",
+                g.label,
+                grant_summary(model, g),
+                grant_effects(model, g)
+            );
+            let instrument = g
+                .instrument
+                .or_else(|| model.grants.get(first.index()).and_then(|f| f.instrument));
+            text.push_str(&instrument_line(model, instrument));
+            let all: Vec<(Option<AmendmentId>, InForce, crate::span::FileId)> = versions
+                .iter()
+                .map(|v| (v.version, v.in_force, v.location.file))
+                .collect();
+            text.push_str(&versions_text(analysis, &all));
+            Some(with_doc(text, &g.doc))
+        }
+    }
+}
+
+fn instrument_line(model: &Model, instrument: Option<InstrumentId>) -> String {
+    instrument
+        .and_then(|i| model.instruments.get(i.index()))
+        .map_or(String::new(), |i| {
+            format!("\n\nin instrument {} · {}", code(&i.name), i.title)
+        })
+}
+
+/// The versions of an amended (or removed) label, one line each.
+fn versions_text(
+    analysis: &Analysis,
+    versions: &[(Option<AmendmentId>, InForce, crate::span::FileId)],
+) -> String {
+    let model = analysis.model();
+    if versions.len() < 2 && versions.iter().all(|(_, f, _)| f.always()) {
+        return String::new();
+    }
+    let mut versions = versions.to_vec();
+    versions.sort_by_key(|(_, in_force, _)| in_force.from);
+    let last = versions.len().saturating_sub(1);
+    let lines: Vec<String> = versions
+        .iter()
+        .enumerate()
+        .map(|(i, (version, in_force, file))| {
+            let by = match model.amendment_label(*version) {
+                Some(a) => format!("as amended by {}", code(a)),
+                None => "original".to_string(),
+            };
+            let days = match (in_force.from, in_force.ends) {
+                (None, None) => "always".to_string(),
+                (Some(f), None) => format!("from {f}"),
+                (None, Some(e)) => format!("until {}", day_before(e)),
+                (Some(f), Some(e)) => format!("from {f} until {}", day_before(e)),
+            };
+            let file = analysis
+                .source(*file)
+                .map(|s| s.name.rsplit('/').next().unwrap_or(&s.name).to_string())
+                .unwrap_or_default();
+            let removed = match in_force.ends {
+                Some(e) if i == last => format!(" · removed from {e}"),
+                _ => String::new(),
+            };
+            format!("- {by}: {days} ({file}){removed}")
+        })
+        .collect();
+    format!("\n\nversions:\n{}", lines.join("\n"))
+}
+
+/// What a grant permits and what it blocks (§7.8).
+fn grant_effects(model: &Model, g: &GrantInfo) -> String {
+    let party = |p: Option<PartyId>| p.map_or("?".to_string(), |p| code(&model.party(p).name));
+    let verbs: Vec<String> = g
+        .rights
+        .iter()
+        .map(|v| code(model.verbs.name(*v)))
+        .collect();
+    let verbs = if verbs.is_empty() {
+        code("exploit")
+    } else {
+        verbs.join(", ")
+    };
+    let asset = g
+        .asset
+        .map_or("?".to_string(), |a| code(&model.asset(a).name));
+    let mut permits = format!(
+        "permits {} to {verbs} {asset} inside its field, territory and period",
+        party(g.licensee)
+    );
+    if g.sublicensable {
+        permits.push_str(&format!(
+            ", and to `sublicense` it in that scope{}",
+            g.until.map_or(String::new(), |u| format!(
+                " with an `until` no later than {u}"
+            ))
+        ));
+    } else {
+        permits.push_str(" (not sublicensable)");
+    }
+    let blocks = match g.exclusivity {
+        Exclusivity::NonExclusive => "blocks nothing (non-exclusive)".to_string(),
+        Exclusivity::Exclusive => format!(
+            "blocks every other licence or sublicence of {asset} that overlaps it, and anyone's {verbs} of {asset} in its scope except {} and holders of a grant from {}: the licensor {} included",
+            party(g.licensee),
+            party(g.licensee),
+            party(g.licensor)
+        ),
+        Exclusivity::Sole => format!(
+            "blocks every other licence or sublicence of {asset} that overlaps it, and others' {verbs} of {asset} in its scope except {} and holders of a grant from {}; the licensor {} keeps its own use",
+            party(g.licensee),
+            party(g.licensee),
+            party(g.licensor)
+        ),
+    };
+    format!("{permits}\n\n{blocks}")
+}
+
+/// Where a fact or event is used: the clauses, grants and scenarios.
+fn used_in(analysis: &Analysis, target: &Occurrence) -> String {
+    let model = analysis.model();
+    let mut places: Vec<String> = Vec::new();
+    for o in analysis
+        .occurrences
+        .iter()
+        .filter(|o| !o.decl && o.kind == target.kind && o.name == target.name)
+    {
+        let inside = |loc: &crate::span::Location| {
+            loc.file == o.file && loc.span.start <= o.span.start && o.span.end <= loc.span.end
+        };
+        let place = if let Some(c) = model.clauses.iter().find(|c| inside(&c.location)) {
+            match model.amendment_label(c.version) {
+                Some(a) => format!("clause {} (as amended by {a})", code(&c.label)),
+                None => format!("clause {}", code(&c.label)),
+            }
+        } else if let Some(s) = model.scenarios.iter().find(|s| inside(&s.location)) {
+            format!("scenario “{}”", s.title)
+        } else {
+            continue;
+        };
+        if !places.contains(&place) {
+            places.push(place);
+        }
+    }
+    if places.is_empty() {
+        "used nowhere".to_string()
+    } else {
+        format!("used in {}", places.join(", "))
+    }
+}
+
+fn day_before(date: jiff::civil::Date) -> String {
+    date.yesterday()
+        .map_or_else(|_| format!("before {date}"), |d| d.to_string())
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 fn with_doc(mut text: String, doc: &Option<String>) -> String {

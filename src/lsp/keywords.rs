@@ -22,11 +22,11 @@ pub const KEYWORDS: &[(&str, &str)] = &[
     ("open_ended", "`open_ended`: the agreement has no expiry."),
     (
         "party",
-        "`party id \"Legal name\" [affiliate of P]`: a signatory, or an affiliate of one.",
+        "`party id \"Legal name\" [affiliate of P [from DATE] [until DATE]] [joined DATE] [left DATE [defaulting]]`: a signatory, or an affiliate of one.",
     ),
     (
         "affiliate",
-        "`affiliate of P`: this party is an affiliate of P, not a signatory.",
+        "`affiliate of P [from DATE] [until DATE]`: this party is an affiliate of P, not a signatory, on those days (inclusive).",
     ),
     (
         "affiliates",
@@ -38,7 +38,7 @@ pub const KEYWORDS: &[(&str, &str)] = &[
     ),
     (
         "third_parties",
-        "Selector: declared `third_party` outsiders and any undeclared name.",
+        "Selector: declared `third_party` outsiders, any undeclared name, and signatories that are not members on the action's date; `third_parties include affiliates` in the agreement adds affiliates.",
     ),
     (
         "group",
@@ -79,11 +79,11 @@ pub const KEYWORDS: &[(&str, &str)] = &[
     ),
     (
         "created",
-        "`created DATE`: when the asset was created (optional).",
+        "`created DATE`: when the asset was created (optional); in a time, the action's asset's `created` date (`when created <= expires`).",
     ),
     (
         "grant",
-        "`grant LABEL { … }`: a licence already given (the licence register).",
+        "`grant LABEL { [exclusive|sole|non_exclusive] license of A from P to Q … }`: a licence in force; it permits its licensee the `rights` verbs in its scope and blocks others as its exclusivity says.",
     ),
     (
         "license",
@@ -95,12 +95,23 @@ pub const KEYWORDS: &[(&str, &str)] = &[
     ),
     (
         "exclusive",
-        "An exclusive licence; in a condition, true when the action's licence is exclusive.",
+        "An exclusive licence: in a grant, it blocks every overlapping licence and everyone's use of its `rights` verbs in its scope but the licensee's (the licensor's too); in a condition, true when the action's licence is exclusive.",
     ),
-    ("non_exclusive", "A non-exclusive licence (the default)."),
+    (
+        "non_exclusive",
+        "A non-exclusive licence (the default): a grant that blocks nothing.",
+    ),
+    (
+        "sole",
+        "`sole license of …`: a grant that blocks overlapping licences and others' use of its `rights` verbs, but leaves the licensor its own use.",
+    ),
+    (
+        "rights",
+        "`rights VERB, …` in a grant: the verbs licensed (and their children); default `exploit`.",
+    ),
     (
         "sublicensable",
-        "The licensee may sublicense; in a condition, true when it may.",
+        "The licensee may sublicense; in a grant, it also permits the licensee `sublicense` of the asset inside the grant's scope; in a condition, true when it may.",
     ),
     ("non_sublicensable", "The licensee may not sublicense."),
     (
@@ -109,7 +120,7 @@ pub const KEYWORDS: &[(&str, &str)] = &[
     ),
     (
         "from",
-        "Grant: `from P` (the licensor) or `from DATE`; clause: `from TIME`, the window's first day.",
+        "Grant: `from P` (the licensor) or `from DATE`; clause: `from TIME`, the window's first day; affiliation: `affiliate of P from DATE`.",
     ),
     (
         "to",
@@ -158,11 +169,11 @@ pub const KEYWORDS: &[(&str, &str)] = &[
     ),
     (
         "after",
-        "`after term`: the action's date lies after the agreement expires.",
+        "`after term`: the action's date lies after the agreement expires; `within D after notice`: at most D after the notice the objector received.",
     ),
     (
         "until",
-        "`until TIME`: the window's last day; in a condition, the licence's end date; in an action, the licence's end.",
+        "`until TIME`: the window's last day; in a condition, the licence's end date; in an action, the licence's end; affiliation: `affiliate of P until DATE`.",
     ),
     (
         "when",
@@ -178,7 +189,7 @@ pub const KEYWORDS: &[(&str, &str)] = &[
     ),
     (
         "parties",
-        "Selector: every declared party that is not an affiliate (the signatories).",
+        "Selector: the signatories that are members on the action's date (joined, not yet left).",
     ),
     (
         "co_owners",
@@ -219,21 +230,24 @@ pub const KEYWORDS: &[(&str, &str)] = &[
     ),
     (
         "consent",
-        "`consent of [any] PARTIES`: all (or any) of them consented; in an action, `consent P, Q | none`.",
+        "`consent of [any] PARTIES`: all (or any) of them consented; in an action, `consent P, Q | none [pending R, …]`.",
     ),
     (
         "objection",
-        "`objection of PARTIES`: any of them objected; in an action, `objection P | none`.",
+        "`objection of PARTIES [within D after notice] [within D before]`: one of them objected (in time); in an action, `objection P [on DATE], … | none [pending R, …]`.",
     ),
     (
         "notice",
-        "`notice to PARTIES >= N days`: notice given; in an action, `notice P 60 days`.",
+        "`notice to PARTIES >= N days`: notice given; in an action, `notice P 60 days` or `notice P on DATE`; `within D after notice` in an objection.",
     ),
     (
         "notify",
         "`duty notify PARTIES N days before`: precondition, notice of at least N days to each.",
     ),
-    ("before", "`N days before`: ahead of the action's date."),
+    (
+        "before",
+        "`N days before`: ahead of the action's date; `objection of P within D before`: at most D before it.",
+    ),
     (
         "obtain",
         "`duty obtain consent of PARTIES`: precondition, each of them consented.",
@@ -244,7 +258,7 @@ pub const KEYWORDS: &[(&str, &str)] = &[
     ),
     (
         "income",
-        "`pay N% of income to PARTIES`: a share of the income.",
+        "`pay N% of income to PARTIES`, `share income with PARTIES pro_rata`: the action's income; in an action, `income 250000 EUR`.",
     ),
     (
         "compensate",
@@ -264,7 +278,7 @@ pub const KEYWORDS: &[(&str, &str)] = &[
     ),
     (
         "expect",
-        "`expect permit|conditional|deny [by LABEL]`: the decision the scenario must get.",
+        "`expect permit|conditional|deny [by LABEL]`: the decision the scenario must get; `owes DUTY` lines may follow.",
     ),
     (
         "conditional",
@@ -274,10 +288,98 @@ pub const KEYWORDS: &[(&str, &str)] = &[
         "deny",
         "Decision: denied by a forbid, an exclusive grant, or by default.",
     ),
-    ("on", "`on DATE`: the date the action takes effect."),
+    (
+        "on",
+        "`on DATE`: the date the action takes effect; `EVENT on DATE`, `notice P on DATE`, `objection P on DATE`: the day of that fact.",
+    ),
     (
         "none",
-        "`consent none` / `objection none`: an empty set (stated, not unknown).",
+        "`consent none` / `objection none`: an empty set (stated, not unknown); `pending` may follow.",
+    ),
+    (
+        "fact",
+        "`fact id \"description\"`: a yes/no circumstance only the parties can establish; a condition atom (`when id`); an action states it with `given id` / `given not id`.",
+    ),
+    (
+        "event",
+        "`event id \"description\"`: a dated circumstance; wherever a time may stand (`until id + 90 days`); an action states it with `id on DATE`.",
+    ),
+    (
+        "instrument",
+        "`instrument id \"title\" [prevails over ID, …]`: once in a file, puts its clauses and grants in that document.",
+    ),
+    (
+        "prevails",
+        "`prevails over ID, …`: this instrument's clauses have priority over those instruments' clauses (transitively; never waives an oblige).",
+    ),
+    (
+        "over",
+        "`prevails over ID, …`: the instruments this one ranks above.",
+    ),
+    (
+        "amendment",
+        "`amendment LABEL \"title\" effective DATE [removes LABEL, …]`: this file's clauses and grants replace (or add) those labels from DATE.",
+    ),
+    (
+        "removes",
+        "`removes LABEL, …`: the amendment ends those clauses or grants on its effective date.",
+    ),
+    (
+        "joined",
+        "`joined DATE`: the signatory is a member from that day (without it: from the start).",
+    ),
+    (
+        "left",
+        "`left DATE [defaulting]`: the signatory is a member up to the day before; from DATE it is a former party.",
+    ),
+    (
+        "defaulting",
+        "`left DATE defaulting`: the party left as a defaulting party.",
+    ),
+    (
+        "former_parties",
+        "Selector: the signatories that left on or before the action's date.",
+    ),
+    (
+        "defaulting_parties",
+        "Selector: the former parties that left `defaulting`.",
+    ),
+    (
+        "within",
+        "`objection of P within D after notice`, `within D before`: the objection's day is at most D after the notice, at most D before the action.",
+    ),
+    (
+        "given",
+        "`given ID, not ID, …` in an action: facts stated true or false (others are unknown).",
+    ),
+    (
+        "pending",
+        "`consent P pending R`, `objection none pending R`: R has not answered yet (unknown).",
+    ),
+    (
+        "share",
+        "`duty share income with PARTIES pro_rata`: each of them is owed its ownership share of the income.",
+    ),
+    (
+        "with",
+        "`share income with PARTIES pro_rata`: those who share the income.",
+    ),
+    (
+        "pro_rata",
+        "`share income with PARTIES pro_rata`: in proportion to each party's ownership share of the asset.",
+    ),
+    (
+        "owes",
+        "`owes DUTY` after `expect`: the decision must carry that duty (with the parties resolved).",
+    ),
+    (
+        "include",
+        "`third_parties include affiliates` in the agreement: `third_parties` also contains affiliates.",
+    ),
+    ("calendar", "`N calendar days`: the same as `N days`."),
+    (
+        "working",
+        "`N working days`: counts Monday to Friday (no holiday calendar).",
     ),
     ("true", "Boolean true."),
     ("false", "Boolean false."),

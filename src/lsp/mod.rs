@@ -1,6 +1,6 @@
 //! `ipcheck lsp`: a language server for IPL over stdio (diagnostics,
-//! hover, navigation, completion, symbols, formatting, code actions and
-//! code lenses), built on `lsp-server`'s synchronous message loop.
+//! hover, navigation, completion, symbols, formatting, code actions,
+//! code lenses and rename), built on `lsp-server`'s synchronous message loop.
 //!
 //! Every feature works on the policy a document belongs to: all `.ipl`
 //! files of its directory, open documents' text winning over the disk's.
@@ -14,6 +14,7 @@ pub mod hover;
 pub mod keywords;
 pub mod lens;
 pub mod navigation;
+pub mod rename;
 pub mod server;
 pub mod symbols;
 pub mod transport;

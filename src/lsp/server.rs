@@ -15,14 +15,14 @@ use lsp_types::notification::{
 };
 use lsp_types::request::{
     CodeActionRequest, CodeLensRequest, Completion, DocumentHighlightRequest,
-    DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, Initialize, References,
-    Request as _, Shutdown, WorkspaceSymbolRequest,
+    DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, Initialize,
+    PrepareRenameRequest, References, Rename, Request as _, Shutdown, WorkspaceSymbolRequest,
 };
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CodeLensOptions,
     CompletionOptions, DocumentSymbolResponse, InitializeParams, InitializeResult, OneOf,
-    PositionEncodingKind, PublishDiagnosticsParams, SaveOptions, ServerCapabilities, ServerInfo,
-    TextDocumentContentChangeEvent, TextDocumentSyncCapability, TextDocumentSyncKind,
+    PositionEncodingKind, PublishDiagnosticsParams, RenameOptions, SaveOptions, ServerCapabilities,
+    ServerInfo, TextDocumentContentChangeEvent, TextDocumentSyncCapability, TextDocumentSyncKind,
     TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri, WorkspaceSymbolResponse,
 };
 use serde::Serialize;
@@ -31,7 +31,7 @@ use serde_json::Value;
 
 use super::workspace::{Analysis, Workspace};
 use super::{
-    actions, completion, convert, formatting, hover, lens, navigation, symbols, transport,
+    actions, completion, convert, formatting, hover, lens, navigation, rename, symbols, transport,
 };
 use crate::span::FileId;
 use crate::syntax::lines::{LineCol, LineIndex};
@@ -270,6 +270,30 @@ impl Server {
                     actions::actions(a, f, &diagnostics)
                 }))
             }
+            PrepareRenameRequest::METHOD => {
+                let p: lsp_types::TextDocumentPositionParams = params(req)?;
+                let found = self.at(&p.text_document.uri, p.position, |a, f, o| {
+                    Some(rename::prepare(a, f, o))
+                });
+                match found {
+                    None => Ok(Value::Null),
+                    Some(Ok(range)) => json(range),
+                    Some(Err(message)) => Err(error(ErrorCode::RequestFailed, message)),
+                }
+            }
+            Rename::METHOD => {
+                let p: lsp_types::RenameParams = params(req)?;
+                let at = p.text_document_position;
+                let new_name = p.new_name;
+                let found = self.at(&at.text_document.uri, at.position, |a, f, o| {
+                    Some(rename::rename(a, f, o, &new_name))
+                });
+                match found {
+                    None => Ok(Value::Null),
+                    Some(Ok(edit)) => json(edit),
+                    Some(Err(message)) => Err(error(ErrorCode::RequestFailed, message)),
+                }
+            }
             CodeLensRequest::METHOD => {
                 let p: lsp_types::CodeLensParams = params(req)?;
                 json(self.with(&p.text_document.uri, lens::lenses))
@@ -400,6 +424,10 @@ pub fn capabilities() -> ServerCapabilities {
         code_lens_provider: Some(CodeLensOptions {
             resolve_provider: Some(false),
         }),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
         document_formatting_provider: formatting::AVAILABLE.then_some(OneOf::Left(true)),
         ..ServerCapabilities::default()
     }
