@@ -98,17 +98,24 @@ fn party_lines(cx: &LintCtx, id: ClauseId, clause: &ClauseInfo, out: &mut Vec<Di
         .collect();
     let selects_someone = |line: &Located<PartySet>, as_actor: bool| {
         all_axes.iter().any(|axes| {
+            // Membership changes with the date (`parties`, `former_parties`):
+            // every representative date counts.
             axes.actors.iter().any(|&actor| {
-                let action = axes.blank(actor);
-                let ctx = crate::decide::eval::Ctx::new(cx.model, &action);
-                if as_actor {
-                    ctx.party_in(&line.value, &PartyRef::Known(actor))
-                } else {
-                    axes.counterparties
-                        .iter()
-                        .flatten()
-                        .any(|to| ctx.party_in(&line.value, to))
-                }
+                axes.dates.iter().any(|&date| {
+                    let action = crate::names::Action {
+                        date,
+                        ..axes.blank(actor)
+                    };
+                    let ctx = crate::decide::eval::Ctx::new(cx.model, &action);
+                    if as_actor {
+                        ctx.party_in(&line.value, &PartyRef::Known(actor))
+                    } else {
+                        axes.counterparties
+                            .iter()
+                            .flatten()
+                            .any(|to| ctx.party_in(&line.value, to))
+                    }
+                })
             })
         })
     };

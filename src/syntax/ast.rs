@@ -324,7 +324,7 @@ pub struct Grant {
 pub enum Exclusivity {
     #[default]
     NonExclusive,
-    /// Blocks everyone else, the licensor's own use included.
+    /// Blocks everyone else but leaves the licensor its own use.
     Sole,
     Exclusive,
 }
