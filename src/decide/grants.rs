@@ -42,9 +42,13 @@ fn licensing(ctx: &Ctx) -> bool {
 pub fn permits(ctx: &Ctx, index: &Index) -> Vec<GrantPermit> {
     let model = ctx.model;
     let action = ctx.action;
+    let held = index.grants(action.asset.index());
+    if held.is_empty() {
+        return Vec::new();
+    }
     let sublicense = model.verbs.get("sublicense");
     let mut out = Vec::new();
-    for &g in index.grants(action.asset.index()) {
+    for &g in held {
         let grant = model.grant(g);
         if grant.licensee != Some(action.actor) || !grant.in_force.on(action.date) {
             continue;
@@ -104,8 +108,12 @@ pub fn check(ctx: &Ctx, index: &Index) -> GrantCheck {
     let mut result = GrantCheck::default();
     let model = ctx.model;
     let action = ctx.action;
+    let blocking = index.blocking_grants(action.asset.index());
+    if blocking.is_empty() {
+        return result;
+    }
     let licensing = licensing(ctx);
-    for &g in index.blocking_grants(action.asset.index()) {
+    for &g in blocking {
         let grant = model.grant(g);
         if !grant.in_force.on(action.date) || grant.licensee == Some(action.actor) {
             continue;
