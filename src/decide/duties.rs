@@ -152,13 +152,7 @@ pub fn outcomes(
             .members(parties)
             .iter()
             .filter_map(|p| {
-                let PartyRef::Known(id) = p else { return None };
-                let share = ctx
-                    .asset
-                    .owners
-                    .iter()
-                    .find(|(owner, _)| owner == id)
-                    .map(|(_, s)| *s)?;
+                let share = ctx.asset.share_of(p)?;
                 Some(payment(ctx, &outcome, name(p), share, true))
             })
             .collect(),

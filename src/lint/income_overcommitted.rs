@@ -131,15 +131,7 @@ fn payments(ctx: &Ctx, duty: &Duty) -> Vec<(crate::names::PartyRef, u32)> {
             .members(set)
             .into_iter()
             .filter_map(|p| {
-                let crate::names::PartyRef::Known(id) = &p else {
-                    return None;
-                };
-                let share = ctx
-                    .asset
-                    .owners
-                    .iter()
-                    .find(|(owner, _)| owner == id)
-                    .map(|(_, s)| *s)?;
+                let share = ctx.asset.share_of(&p)?;
                 Some((p, share))
             })
             .collect(),

@@ -275,6 +275,17 @@ impl AssetInfo {
     pub fn is_owner(&self, party: PartyId) -> bool {
         self.owners.iter().any(|(p, _)| *p == party)
     }
+    /// A party's ownership share of the asset, in hundredths of a percent;
+    /// `None` for a party that owns none of it.
+    pub fn share_of(&self, party: &PartyRef) -> Option<u32> {
+        let PartyRef::Known(id) = party else {
+            return None;
+        };
+        self.owners
+            .iter()
+            .find(|(owner, _)| owner == id)
+            .map(|(_, s)| *s)
+    }
     pub fn jointly_owned(&self) -> bool {
         self.owners.len() > 1
     }
