@@ -342,11 +342,9 @@ fn label(analysis: &Analysis, occ: &Occurrence) -> Option<String> {
                     .collect();
                 text.push_str(&format!("\n\nnotwithstanding {}", over.join(", ")));
             }
-            // An amended clause keeps its instrument (§7.13).
-            let instrument = c
-                .instrument
-                .or_else(|| model.clauses.get(first.index()).and_then(|f| f.instrument));
-            text.push_str(&instrument_line(model, instrument));
+            // An amended clause keeps its instrument (§7.13): the model
+            // gives every version the original's.
+            text.push_str(&instrument_line(model, c.instrument));
             let all: Vec<(Option<AmendmentId>, InForce, crate::span::FileId)> = versions
                 .iter()
                 .map(|v| (v.version, v.in_force, v.location.file))
@@ -368,10 +366,7 @@ fn label(analysis: &Analysis, occ: &Occurrence) -> Option<String> {
                 grant_summary(model, g),
                 grant_effects(model, g)
             );
-            let instrument = g
-                .instrument
-                .or_else(|| model.grants.get(first.index()).and_then(|f| f.instrument));
-            text.push_str(&instrument_line(model, instrument));
+            text.push_str(&instrument_line(model, g.instrument));
             let all: Vec<(Option<AmendmentId>, InForce, crate::span::FileId)> = versions
                 .iter()
                 .map(|v| (v.version, v.in_force, v.location.file))

@@ -184,21 +184,13 @@ impl Resolver {
             .map(|(_, v, _)| self.label_location(*v));
         if !same_kind || repeated.is_some() {
             let earlier = repeated.unwrap_or(first_location);
-            self.diags.push(
-                Diagnostic::error(
-                    "ipl::names::duplicate_label",
-                    file,
-                    id.span,
-                    format!("label `{}` is used twice", id.name),
-                )
-                .with_label("second use")
-                .with_related(earlier, "first used here")
-                .with_help(if same_kind {
-                    "an amendment replaces a label once; merge the two versions"
-                } else {
-                    "an amendment replaces a clause with a clause and a grant with a grant"
-                }),
-            );
+            let help = if same_kind {
+                "an amendment replaces a label once; merge the two versions"
+            } else {
+                "an amendment replaces a clause with a clause and a grant with a grant"
+            };
+            self.diags
+                .push(super::duplicate_label(id, file, earlier, help));
             return None;
         }
         let date = self.model.amendments[amendment.index()].effective;

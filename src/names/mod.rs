@@ -343,17 +343,12 @@ impl Resolver {
                 LabelRef::Clause(c) => self.model.clauses[c.index()].label_location,
                 LabelRef::Grant(g) => self.model.grants[g.index()].label_location,
             };
-            self.diags.push(
-                Diagnostic::error(
-                    "ipl::names::duplicate_label",
-                    file,
-                    id.span,
-                    format!("label `{}` is used twice", id.name),
-                )
-                .with_label("second use")
-                .with_related(first, "first used here")
-                .with_help("give each clause and grant its own label"),
-            );
+            self.diags.push(duplicate_label(
+                id,
+                file,
+                first,
+                "give each clause and grant its own label",
+            ));
             return false;
         }
         self.model.labels.insert(id.name.clone(), what);
@@ -1242,6 +1237,19 @@ fn no_expiry(file: FileId, span: Span, what: &str) -> Diagnostic {
     )
     .with_label("the agreement never expires")
     .with_help("give the agreement `expires DATE` or `term DURATION`, or use a date here")
+}
+
+/// A label used a second time, with where it was first used.
+fn duplicate_label(id: &ast::Ident, file: FileId, first: Location, help: &str) -> Diagnostic {
+    Diagnostic::error(
+        "ipl::names::duplicate_label",
+        file,
+        id.span,
+        format!("label `{}` is used twice", id.name),
+    )
+    .with_label("second use")
+    .with_related(first, "first used here")
+    .with_help(help.to_string())
 }
 
 fn duplicate(what: &str, id: &ast::Ident, file: FileId, first: Location) -> Diagnostic {
