@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{
     ActionSyntax, Duration, DurationUnit, Ident, Money, NoticeGiven, Spanned,
@@ -203,8 +203,8 @@ impl ActionRecord {
             span,
         };
         let bad = |what: &str, value: &str, help: &str| {
-            Diagnostic::error(
-                "ipl::names::bad_action_value",
+            Diagnostic::new(
+                Code::BadActionValue,
                 file,
                 span,
                 format!("`{value}` is not a valid {what}"),
@@ -341,8 +341,8 @@ pub fn validate(action: &ActionSyntax, file: FileId, text: &str) -> Vec<Diagnost
         match date.value {
             None => out.push(crate::check::invalid_date_at(written, file, date.span)),
             Some(d) if d.year() < 1 => out.push(
-                Diagnostic::error(
-                    "ipl::check::invalid_date",
+                Diagnostic::new(
+                    Code::InvalidDate,
                     file,
                     date.span,
                     format!(
@@ -367,8 +367,8 @@ pub fn validate(action: &ActionSyntax, file: FileId, text: &str) -> Vec<Diagnost
                 str::to_string,
             );
         out.push(
-            Diagnostic::error(
-                "ipl::check::percent_out_of_range",
+            Diagnostic::new(
+                Code::PercentOutOfRange,
                 file,
                 royalty.span,
                 format!("`{written}` is over 100%"),
@@ -545,7 +545,7 @@ pub fn parse_ndjson_line(
 }
 
 fn record_error(message: &str, file: FileId, span: Span) -> Diagnostic {
-    Diagnostic::error("ipl::names::bad_action_record", file, span, format!("invalid action: {message}"))
+    Diagnostic::new(Code::BadActionRecord, file, span, format!("invalid action: {message}"))
         .with_label("this action")
         .with_help("an action has `actor`, `verb`, `asset` and `date`, and optionally `to`, `field`, `territory`, `until`, `exclusive`, `sublicensable`, `royalty`, `notice`, `consents`, `objections`")
 }
@@ -647,7 +647,7 @@ mod tests {
         let (record, span) = parse_ndjson_line(bad_date, 0, FileId(0)).unwrap();
         assert_eq!(
             record.to_syntax(FileId(0), span).unwrap_err().code,
-            "ipl::names::bad_action_value"
+            Code::BadActionValue
         );
         let unknown_key =
             r#"{"actor":"a","verb":"use","asset":"x","date":"2026-02-01","colour":"red"}"#;

@@ -16,7 +16,7 @@ pub use check::{CheckOptions, check};
 pub use eval::{EvalOptions, eval};
 pub use explain::explain;
 pub use grants::{GrantsOptions, grants};
-pub use lint::lint;
+pub use lint::{FixOptions, lint};
 pub use test::test;
 
 use crate::policy::{self, Policy};

@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Family, Severity};
 use crate::names::did_you_mean;
 use crate::report::FailOn;
 use crate::source::{self, LoadError, SourceMap};
@@ -30,14 +30,14 @@ pub enum Level {
 
 /// Families whose codes are errors of the language or of the run: they
 /// cannot be re-levelled.
-const FIXED_FAMILIES: [&str; 7] = [
-    "ipl::source",
-    "ipl::syntax",
-    "ipl::names",
-    "ipl::check",
-    "ipl::test",
-    "ipl::config",
-    "ipl::internal",
+const FIXED_FAMILIES: [Family; 7] = [
+    Family::Source,
+    Family::Syntax,
+    Family::Names,
+    Family::Check,
+    Family::Test,
+    Family::Config,
+    Family::Internal,
 ];
 
 /// Levels per code and per family; a code's own level wins.
@@ -66,10 +66,10 @@ impl Levels {
     /// The diagnostic at its configured level; `None` when turned off.
     /// Codes of the fixed families keep their severity.
     pub fn apply(&self, mut diag: Diagnostic) -> Option<Diagnostic> {
-        if is_fixed(diag.code) {
+        if FIXED_FAMILIES.contains(&diag.code.family()) {
             return Some(diag);
         }
-        match self.level(diag.code) {
+        match self.level(diag.code.as_str()) {
             None => Some(diag),
             Some(Level::Off) => None,
             Some(Level::Error) => {
@@ -84,10 +84,14 @@ impl Levels {
     }
 }
 
-fn is_fixed(code: &str) -> bool {
-    FIXED_FAMILIES
-        .iter()
-        .any(|f| code == *f || code.strip_prefix(f).is_some_and(|r| r.starts_with("::")))
+/// Is this configured code or family one whose level is fixed?
+fn is_fixed(name: &str) -> bool {
+    FIXED_FAMILIES.iter().any(|f| {
+        name == f.prefix()
+            || name
+                .strip_prefix(f.prefix())
+                .is_some_and(|r| r.starts_with("::"))
+    })
 }
 
 /// A `path` or `proposals` entry: the text as written and where.
@@ -257,8 +261,8 @@ fn parent_notice(dir: &Path, file: &Path, id: FileId, shown: &Path) -> Option<Di
     Some(
         Diagnostic {
             severity: Severity::Info,
-            ..Diagnostic::error(
-                "ipl::config::parent_config",
+            ..Diagnostic::new(
+                Code::ConfigParentConfig,
                 id,
                 Span::default(),
                 format!(
@@ -280,26 +284,26 @@ fn span_of<T>(spanned: &Spanned<T>) -> Span {
 }
 
 fn config_error(
-    code: &'static str,
+    code: Code,
     file: FileId,
     span: Span,
     message: impl Into<String>,
     label: &str,
     help: impl Into<String>,
 ) -> Diagnostic {
-    Diagnostic::error(code, file, span, message)
+    Diagnostic::new(code, file, span, message)
         .with_label(label)
         .with_help(help)
 }
 
 /// A TOML syntax error as a diagnostic.
-pub fn toml_error(code: &'static str, err: &toml::de::Error, file: FileId) -> Diagnostic {
+pub fn toml_error(code: Code, err: &toml::de::Error, file: FileId) -> Diagnostic {
     let span = err
         .span()
         .map_or(Span::default(), |r| Span::new(r.start, r.end));
     let message = err.message().trim().to_string();
     let first = message.lines().next().unwrap_or("invalid TOML").to_string();
-    Diagnostic::error(code, file, span, format!("invalid TOML: {first}"))
+    Diagnostic::new(code, file, span, format!("invalid TOML: {first}"))
         .with_label("here")
         .with_help("see https://toml.io for the syntax")
 }
@@ -316,7 +320,7 @@ pub fn parse(text: &str, file: FileId, diags: &mut Vec<Diagnostic>) -> Config {
         diags.extend(
             errors
                 .iter()
-                .map(|e| toml_error("ipl::config::syntax", e, file)),
+                .map(|e| toml_error(Code::ConfigSyntax, e, file)),
         );
         return config;
     }
@@ -382,7 +386,7 @@ pub fn parse(text: &str, file: FileId, diags: &mut Vec<Diagnostic>) -> Config {
 
 fn bad_value(file: FileId, span: Span, message: &str, help: &str) -> Diagnostic {
     config_error(
-        "ipl::config::bad_value",
+        Code::ConfigBadValue,
         file,
         span,
         message,
@@ -413,7 +417,7 @@ fn unknown_key(
         ),
     };
     config_error(
-        "ipl::config::unknown_key",
+        Code::ConfigUnknownKey,
         file,
         span_of(key),
         format!("unknown key `{name}`"),
@@ -487,7 +491,7 @@ fn policy_entry(
         Some(path) => Some(PolicyEntry { path, proposals }),
         None => {
             diags.push(config_error(
-                "ipl::config::bad_value",
+                Code::ConfigBadValue,
                 file,
                 location.span,
                 "a `[[policy]]` table needs a `path`",
@@ -500,16 +504,14 @@ fn policy_entry(
 }
 
 fn lint_levels(table: &DeTable, file: FileId, levels: &mut Levels, diags: &mut Vec<Diagnostic>) {
-    let sections = crate::docs::sections();
-    let families = crate::docs::families();
     for (key, value) in table {
         let name = key.get_ref().as_ref();
-        let known = sections.iter().any(|s| s.code == name) || families.contains(&name);
+        let known = Code::parse(name).is_some() || Family::ALL.iter().any(|f| f.prefix() == name);
         if !known {
-            let candidates = sections
+            let candidates = Code::ALL
                 .iter()
-                .map(|s| s.code)
-                .chain(families.iter().copied());
+                .map(|c| c.as_str())
+                .chain(Family::ALL.iter().map(|f| f.prefix()));
             let (label, help) = match did_you_mean(name, candidates) {
                 Some(s) => (
                     format!("did you mean `{s}`?"),
@@ -521,7 +523,7 @@ fn lint_levels(table: &DeTable, file: FileId, levels: &mut Levels, diags: &mut V
                 ),
             };
             diags.push(config_error(
-                "ipl::config::unknown_code",
+                Code::ConfigUnknownCode,
                 file,
                 span_of(key),
                 format!("unknown diagnostic code or family `{name}`"),
@@ -532,7 +534,7 @@ fn lint_levels(table: &DeTable, file: FileId, levels: &mut Levels, diags: &mut V
         }
         if is_fixed(name) {
             diags.push(config_error(
-                "ipl::config::fixed_level",
+                Code::ConfigFixedLevel,
                 file,
                 span_of(key),
                 format!("`{name}` is an error of the language and cannot be re-levelled"),
@@ -567,7 +569,7 @@ fn lint_levels(table: &DeTable, file: FileId, levels: &mut Levels, diags: &mut V
 fn check_inside(root: &Path, pattern: &Pattern) -> Result<(), Box<Diagnostic>> {
     let outside = || {
         Box::new(config_error(
-            "ipl::config::outside_repo",
+            Code::ConfigOutsideRepo,
             pattern.location.file,
             pattern.location.span,
             format!("`{}` points outside the repository", pattern.text),
@@ -742,8 +744,8 @@ impl Config {
             .add(shown.clone(), skip.path.clone(), String::new());
         let at = Span::default();
         match &skip.reason {
-            source::SkipReason::LinkOutside { target } => Diagnostic::warning(
-                "ipl::source::link_outside",
+            source::SkipReason::LinkOutside { target } => Diagnostic::new(
+                Code::SourceLinkOutside,
                 id,
                 at,
                 format!(
@@ -755,16 +757,16 @@ impl Config {
             .with_help(
                 "ipcheck reads nothing outside the repository; copy the file in, or point the link at a file inside it",
             ),
-            source::SkipReason::BrokenLink => Diagnostic::warning(
-                "ipl::source::not_walked",
+            source::SkipReason::BrokenLink => Diagnostic::new(
+                Code::SourceNotWalked,
                 id,
                 at,
                 format!("`{shown}` is a symbolic link to nothing: not checked"),
             )
             .with_label("broken link")
             .with_help("remove the link, or point it at an existing file of the repository"),
-            source::SkipReason::Loop { ancestor } => Diagnostic::warning(
-                "ipl::source::not_walked",
+            source::SkipReason::Loop { ancestor } => Diagnostic::new(
+                Code::SourceNotWalked,
                 id,
                 at,
                 format!(
@@ -847,7 +849,7 @@ impl Config {
             .build()
             .map_err(|e| {
                 Box::new(config_error(
-                    "ipl::config::bad_value",
+                    Code::ConfigBadValue,
                     pattern.location.file,
                     pattern.location.span,
                     format!("invalid glob `{}`: {}", pattern.text, e.kind()),
@@ -881,7 +883,7 @@ impl Config {
 
     fn io_error(&self, pattern: &Pattern, message: &str) -> Box<Diagnostic> {
         Box::new(config_error(
-            "ipl::config::unreadable",
+            Code::ConfigUnreadable,
             pattern.location.file,
             pattern.location.span,
             format!("cannot read what `{}` names: {message}", pattern.text),
@@ -902,7 +904,7 @@ fn no_match(pattern: &Pattern, root: &Path, policy: bool) -> Diagnostic {
     let root = source::display(root);
     if policy {
         config_error(
-            "ipl::config::no_policy",
+            Code::ConfigNoPolicy,
             pattern.location.file,
             pattern.location.span,
             format!("`{}` names no policy under `{root}`", pattern.text),
@@ -910,8 +912,8 @@ fn no_match(pattern: &Pattern, root: &Path, policy: bool) -> Diagnostic {
             "name a directory holding `.ipl` files, a `.ipl` file, or a glob matching them",
         )
     } else {
-        Diagnostic::warning(
-            "ipl::config::no_proposals",
+        Diagnostic::new(
+            Code::ConfigNoProposals,
             pattern.location.file,
             pattern.location.span,
             format!("`{}` matches no proposal file under `{root}`", pattern.text),
@@ -925,7 +927,7 @@ fn no_match(pattern: &Pattern, root: &Path, policy: bool) -> Diagnostic {
 mod tests {
     use super::*;
 
-    fn parsed(text: &str) -> (Config, Vec<&'static str>) {
+    fn parsed(text: &str) -> (Config, Vec<Code>) {
         let mut diags = Vec::new();
         let config = parse(text, FileId(0), &mut diags);
         (config, diags.iter().map(|d| d.code).collect())
@@ -941,7 +943,7 @@ mod tests {
         assert_eq!(config.fail_on, Some(FailOn::Warning));
         assert_eq!(config.policies[0].proposals[0].text, "q/*.toml");
         assert_eq!(
-            config.levels.level("ipl::proposal::conditional"),
+            config.levels.level(Code::ProposalConditional.as_str()),
             Some(Level::Error)
         );
         let (_, mut codes) = parsed(
@@ -951,12 +953,12 @@ mod tests {
         assert_eq!(
             codes,
             [
-                "ipl::config::bad_value",
-                "ipl::config::bad_value",
-                "ipl::config::fixed_level",
-                "ipl::config::unknown_code",
-                "ipl::config::unknown_key",
-                "ipl::config::unknown_key",
+                Code::ConfigBadValue,
+                Code::ConfigBadValue,
+                Code::ConfigFixedLevel,
+                Code::ConfigUnknownCode,
+                Code::ConfigUnknownKey,
+                Code::ConfigUnknownKey,
             ]
         );
     }
@@ -965,7 +967,7 @@ mod tests {
     fn toml_syntax_errors_have_a_place() {
         let mut diags = Vec::new();
         parse("[[policy]\npath = \"p\"\n", FileId(0), &mut diags);
-        assert_eq!(diags[0].code, "ipl::config::syntax");
+        assert_eq!(diags[0].code, Code::ConfigSyntax);
         assert!(diags[0].location.span.start < 10, "{:?}", diags[0].location);
     }
 
@@ -973,10 +975,16 @@ mod tests {
     fn levels_fall_back_to_the_family() {
         let mut levels = Levels::default();
         levels.set("ipl::proposal", Level::Off);
-        levels.set("ipl::proposal::denied", Level::Warning);
-        assert_eq!(levels.level("ipl::proposal::conditional"), Some(Level::Off));
-        assert_eq!(levels.level("ipl::proposal::denied"), Some(Level::Warning));
-        assert_eq!(levels.level("ipl::names::unknown_party"), None);
+        levels.set(Code::ProposalDenied.as_str(), Level::Warning);
+        assert_eq!(
+            levels.level(Code::ProposalConditional.as_str()),
+            Some(Level::Off)
+        );
+        assert_eq!(
+            levels.level(Code::ProposalDenied.as_str()),
+            Some(Level::Warning)
+        );
+        assert_eq!(levels.level(Code::UnknownParty.as_str()), None);
     }
 
     #[test]

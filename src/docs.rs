@@ -2,6 +2,8 @@
 //! and docs/lints.md: what `ipcheck explain` prints, what SARIF rules
 //! carry, and the list of codes a configuration may name.
 
+use crate::diagnostic::Code;
+
 /// The pages that document codes, with their text (build.rs copies them;
 /// a missing page is empty).
 const PAGES: [(&str, &str); 2] = [
@@ -95,34 +97,17 @@ pub fn section(code: &str) -> Option<Section> {
     sections().into_iter().find(|s| s.code == code)
 }
 
-/// The documented code closest to a mistyped one.
-pub fn suggest(code: &str) -> Option<&'static str> {
-    let codes: Vec<&'static str> = sections().iter().map(|s| s.code).collect();
+/// The code closest to a mistyped one.
+pub fn suggest(code: &str) -> Option<Code> {
     let limit = (code.chars().count() / 3).max(2);
-    codes
+    Code::ALL
         .iter()
-        .map(|c| (strsim::damerau_levenshtein(code, c), *c))
+        .map(|c| (strsim::damerau_levenshtein(code, c.as_str()), *c))
         .filter(|(d, _)| *d <= limit)
-        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)))
         .map(|(_, c)| c)
         // A bare name (`unknown_party`) matches the code it ends with.
-        .or_else(|| {
-            codes
-                .iter()
-                .copied()
-                .find(|c| c.rsplit("::").next() == Some(code))
-        })
-}
-
-/// The families of documented codes: `ipl::names`, `ipl::lint`, …
-pub fn families() -> Vec<&'static str> {
-    let mut families: Vec<&'static str> = sections()
-        .iter()
-        .filter_map(|s| s.code.rsplit_once("::").map(|(family, _)| family))
-        .collect();
-    families.sort_unstable();
-    families.dedup();
-    families
+        .or_else(|| Code::ALL.iter().copied().find(|c| c.name() == code))
 }
 
 #[cfg(test)]
@@ -131,13 +116,12 @@ mod tests {
 
     #[test]
     fn sections_are_found_by_code() {
-        let s = section("ipl::names::unknown_party").expect("documented");
+        let s = section(Code::UnknownParty.as_str()).expect("documented");
         assert!(!s.summary().is_empty());
         assert!(s.body.contains("```ipl"));
         // A typo, built so that the source holds no unknown code literal.
         let typo = format!("ipl::names::{}", "unknown_pary");
-        assert_eq!(suggest(&typo), Some("ipl::names::unknown_party"));
-        assert_eq!(suggest("unknown_party"), Some("ipl::names::unknown_party"));
-        assert!(families().contains(&"ipl::names"));
+        assert_eq!(suggest(&typo), Some(Code::UnknownParty));
+        assert_eq!(suggest("unknown_party"), Some(Code::UnknownParty));
     }
 }

@@ -9,6 +9,7 @@
 extern crate alloc;
 
 pub mod actions;
+pub mod autofix;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -70,6 +70,19 @@ enum Command {
         /// The date date-relative lints compare against [default: today].
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         today: Option<jiff::civil::Date>,
+        /// Apply the safe fixes (a missing comma, a line break between two
+        /// items, a `notwithstanding` that decides nothing), then report
+        /// what is left.
+        #[arg(long)]
+        fix: bool,
+        /// With `--fix`: print the changes as a unified diff and write
+        /// nothing (exit 1 when there is something to fix).
+        #[arg(long, requires = "fix")]
+        diff: bool,
+        /// With `--fix`: also apply fixes that change what the policy means
+        /// (did-you-mean names, an added `notwithstanding`).
+        #[arg(long, requires = "fix")]
+        unsafe_fixes: bool,
         #[command(flatten)]
         report: ReportArgs,
     },
@@ -172,11 +185,19 @@ fn main() -> ExitCode {
         Command::Lint {
             paths,
             today,
+            fix,
+            diff,
+            unsafe_fixes,
             report,
         } => {
             let options = report_options(&report, color);
+            let fixes = cli::FixOptions {
+                fix,
+                diff,
+                unsafe_fixes,
+            };
             cli::with_output(report.output.as_deref(), true, &mut stdout, |out| {
-                cli::lint(&paths, today, &options, out)
+                cli::lint(&paths, today, fixes, &options, out, &mut stderr)
             })
         }
         Command::Eval {

@@ -10,7 +10,7 @@ use toml::de::{DeTable, DeValue};
 
 use crate::actions::ActionRecord;
 use crate::decide::{DecisionRecord, Engine};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::names::{Model, resolve_action};
 use crate::span::{FileId, Location, Span};
 use crate::syntax::ast::{ActionSyntax, Decision};
@@ -66,7 +66,7 @@ fn span_of<T>(s: &Spanned<T>) -> Span {
 }
 
 fn invalid(file: FileId, span: Span, message: impl Into<String>, help: &str) -> Diagnostic {
-    Diagnostic::error("ipl::proposal::invalid", file, span, message)
+    Diagnostic::new(Code::ProposalInvalid, file, span, message)
         .with_label("here")
         .with_help(help.to_string())
 }
@@ -76,17 +76,12 @@ const HELP: &str = "a proposal has `title`, optional `author`, `reference` and `
 /// Parses a proposal file; every problem is a diagnostic in `file`.
 pub fn parse(text: &str, file: FileId) -> Result<Proposal, Vec<Diagnostic>> {
     let doc: ProposalFile = toml::from_str(text).map_err(|e| {
-        let d = crate::config::toml_error("ipl::proposal::invalid", &e, file);
+        let d = crate::config::toml_error(Code::ProposalInvalid, &e, file);
         vec![d.with_help(HELP)]
     })?;
     // The same text as a spanned tree, for the places of keys and values.
-    let tree = DeTable::parse(text).map_err(|e| {
-        vec![crate::config::toml_error(
-            "ipl::proposal::invalid",
-            &e,
-            file,
-        )]
-    })?;
+    let tree = DeTable::parse(text)
+        .map_err(|e| vec![crate::config::toml_error(Code::ProposalInvalid, &e, file)])?;
     let tree = tree.get_ref();
     let mut diags = Vec::new();
     let date = match tree.get("date") {
@@ -288,8 +283,8 @@ fn finding(
     );
     let diag = match action.expect {
         Some(expected) if expected == record.decision => return None,
-        Some(expected) => Diagnostic::error(
-            "ipl::proposal::unexpected_decision",
+        Some(expected) => Diagnostic::new(
+            Code::ProposalUnexpectedDecision,
             location.file,
             location.span,
             format!("{what}: expected {}, got {verdict}", expected.as_str()),
@@ -297,8 +292,8 @@ fn finding(
         .with_label(format!("got {verdict}")),
         None => match record.decision {
             Decision::Permit => return None,
-            Decision::Conditional => Diagnostic::warning(
-                "ipl::proposal::conditional",
+            Decision::Conditional => Diagnostic::new(
+                Code::ProposalConditional,
                 location.file,
                 location.span,
                 format!(
@@ -307,8 +302,8 @@ fn finding(
                 ),
             )
             .with_label(verdict),
-            Decision::Deny => Diagnostic::error(
-                "ipl::proposal::denied",
+            Decision::Deny => Diagnostic::new(
+                Code::ProposalDenied,
                 location.file,
                 location.span,
                 format!("{what} is denied: {}", record.summary),
@@ -359,14 +354,14 @@ mod tests {
         };
         assert_eq!(
             codes("title = \"x\"\ncolour = 1\n"),
-            ["ipl::proposal::invalid"]
+            [Code::ProposalInvalid]
         );
-        assert_eq!(codes("title = \"x\"\n"), ["ipl::proposal::invalid"]);
+        assert_eq!(codes("title = \"x\"\n"), [Code::ProposalInvalid]);
         assert_eq!(
             codes(
                 "title = \"x\"\n[[action]]\nactor = \"a\"\nverb = \"use\"\nasset = \"p\"\ndate = \"2026-01-01\"\nexpect = \"maybe\"\n"
             ),
-            ["ipl::proposal::invalid"]
+            [Code::ProposalInvalid]
         );
     }
 }

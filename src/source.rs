@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{FileId, Span};
 use crate::syntax::lines::LineIndex;
 
@@ -76,8 +76,8 @@ impl SourceMap {
                 let at = err.utf8_error().valid_up_to();
                 let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
                 let id = self.add(name, path, text);
-                let diag = Diagnostic::error(
-                    "ipl::syntax::invalid_utf8",
+                let diag = Diagnostic::new(
+                    Code::InvalidUtf8,
                     id,
                     Span::new(at, at + 1),
                     format!("the file is not valid UTF-8: invalid byte at offset {at}"),

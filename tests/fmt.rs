@@ -50,7 +50,9 @@ fn examples() -> Vec<PathBuf> {
 fn tree(text: &str) -> Value {
     let (file, diags) = parse_file(text, FileId(0));
     assert!(
-        diags.iter().all(|d| !d.code.starts_with("ipl::syntax::")),
+        diags
+            .iter()
+            .all(|d| !d.code.as_str().starts_with("ipl::syntax::")),
         "{diags:#?}"
     );
     let mut value = serde_json::to_value(&file).expect("the tree serializes");
@@ -249,7 +251,7 @@ fn odd_layouts_of_the_example_format_the_same() {
 fn the_formatted_example_differs_from_the_original_only_where_documented() {
     let input = read(&root().join("policies/ssb-consortium/agreement.ipl"));
     let output = fmt(&input);
-    let diff = ipcheck::fmt::files::unified_diff(&input, &output, "agreement.ipl");
+    let diff = ipcheck::fmt::files::unified_diff(&input, &output, "agreement.ipl", "formatted");
     let changed: Vec<&str> = diff
         .lines()
         .filter(|l| {
@@ -276,14 +278,18 @@ fn syntax_errors_are_returned_and_nothing_is_formatted() {
     let errors = format_source("party a \"A\"\nclause 1 { permit }\ngroup g = a b\n")
         .expect_err("broken input");
     assert_eq!(errors.len(), 2, "{errors:#?}");
-    assert!(errors.iter().all(|d| d.code.starts_with("ipl::syntax::")));
+    assert!(
+        errors
+            .iter()
+            .all(|d| d.code.as_str().starts_with("ipl::syntax::"))
+    );
     let deep = format!(
         "clause 1 {{ permit use when {}exclusive{} }}\n",
         "(".repeat(100_000),
         ")".repeat(100_000)
     );
     let errors = format_source(&deep).expect_err("too deep");
-    assert_eq!(errors[0].code, "ipl::syntax::too_deep");
+    assert_eq!(errors[0].code.as_str(), "ipl::syntax::too_deep");
     let limit = ipcheck::syntax::split::MAX_NESTING - 2;
     let deepest = format!(
         "clause 1 {{ permit use when {}exclusive{} }}\n",

@@ -87,7 +87,7 @@ fn every_lint_triggers_on_its_fixture_and_not_on_the_ok_one() {
         codes.sort();
         let expected = expected_codes(&text);
         assert!(
-            expected.iter().any(|c| c == lint.code),
+            expected.iter().any(|c| c == lint.code.as_str()),
             "{bad}: expect {}",
             lint.code
         );
@@ -157,7 +157,7 @@ fn every_witness_parses_and_shows_the_problem() {
             let help = d.help.clone().unwrap_or_default();
             let record = decide(&policy, &action);
             let context = format!("{path}: `{action}`\n{record:#?}");
-            match d.code {
+            match d.code.as_str() {
                 "ipl::lint::dead_permit" => {
                     let forbid = label_after(&help, "is denied by ");
                     assert_eq!(record.decision, Decision::Deny, "{context}");
@@ -329,7 +329,7 @@ fn generated_docs() -> String {
                     .unwrap_or(l.trim_start_matches("//!"))
             })
             .collect();
-        let severity = match lint.default {
+        let severity = match lint.code.default_severity() {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info => "info",

@@ -782,73 +782,73 @@ fn formatting_returns_one_whole_document_edit() {
     assert_eq!(client.shutdown(), 0);
 }
 
+/// The code actions offered for every diagnostic the server published in
+/// `file`, by code.
+fn actions_for(client: &mut Client, file: &str) -> Vec<(String, Value)> {
+    let uri = client.uri(file);
+    let diagnostics: Vec<Value> = client
+        .published()
+        .iter()
+        .rev()
+        .find(|p| p["uri"] == uri.as_str())
+        .and_then(|p| p["diagnostics"].as_array().cloned())
+        .unwrap_or_default();
+    diagnostics
+        .into_iter()
+        .map(|d| {
+            let actions = client.result(
+                "textDocument/codeAction",
+                json!({
+                    "textDocument": { "uri": uri },
+                    "range": d["range"],
+                    "context": { "diagnostics": [d] },
+                }),
+            );
+            (d["code"].as_str().unwrap_or("").to_string(), actions)
+        })
+        .collect()
+}
+
 #[test]
-fn code_actions_fix_typos_and_add_notwithstanding() {
+fn code_actions_apply_the_fixes_of_diagnostics() {
     let mut client = Client::start("broken");
     client.open("a.ipl");
     client.open("b.ipl");
-    let published = client.published();
-    let a_uri = client.uri("a.ipl");
-    let b_uri = client.uri("b.ipl");
-    let diagnostics_of = |uri: &str| -> Vec<Value> {
-        published
-            .iter()
-            .rev()
-            .find(|p| p["uri"] == uri)
-            .and_then(|p| p["diagnostics"].as_array().cloned())
-            .unwrap_or_default()
-    };
-    let typo = diagnostics_of(&a_uri)
+    let typo = actions_for(&mut client, "b.ipl");
+    let (_, typo) = typo
+        .iter()
+        .find(|(code, _)| code == "ipl::names::unknown_asset")
+        .expect("the typo in b.ipl is reported");
+    let typo = client.redact(typo.clone());
+    assert_eq!(client.shutdown(), 0);
+    // Lints of a valid policy: the dead permit gets a `notwithstanding`,
+    // the useless one is removed.
+    let mut client = Client::start("fixes");
+    client.open("agreement.ipl");
+    let lints: Vec<(String, Value)> = actions_for(&mut client, "agreement.ipl")
         .into_iter()
-        .find(|d| d["code"] == "ipl::names::unknown_party")
-        .unwrap();
-    let typo_fix = client.result(
+        .filter(|(code, _)| code.starts_with("ipl::lint::"))
+        .collect();
+    // A diagnostic the server never reported (as a client may send back
+    // after an edit) gets no action.
+    let stale = client.result(
         "textDocument/codeAction",
         json!({
-            "textDocument": { "uri": a_uri },
-            "range": typo["range"],
-            "context": { "diagnostics": [typo] },
+            "textDocument": { "uri": client.uri("agreement.ipl") },
+            "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 1 } },
+            "context": { "diagnostics": [{
+                "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 1 } },
+                "code": "ipl::lint::dead_permit",
+                "message": "help: add `notwithstanding 1` to clause 2",
+            }] },
         }),
     );
-    // A diagnostic (as a lint may produce) whose help suggests a
-    // `notwithstanding`, round-tripped by the client.
-    let b = client.text("b.ipl");
-    let clause_2 = client.at("b.ipl", &b, "permit exploit", 0, 0)["position"].clone();
-    let lint = json!({
-        "range": { "start": clause_2, "end": clause_2 },
-        "severity": 2,
-        "code": "ipl::lint::shadowed_permit",
-        "source": "ipcheck",
-        "message": "clause 2 never applies: clause 1 forbids it",
-        "data": { "help": "add `notwithstanding 1` to clause 2" },
-    });
-    let add = client.result(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": { "uri": b_uri },
-            "range": lint["range"],
-            "context": { "diagnostics": [lint] },
-        }),
+    assert_eq!(
+        stale,
+        json!([]),
+        "a fix comes from the analysis, not from the text"
     );
-    // The same help in the message only (a client that drops `data`), the
-    // clause found from the diagnostic's position.
-    let bare = json!({
-        "range": { "start": clause_2, "end": clause_2 },
-        "message": "shadowed\nhelp: write notwithstanding 1",
-    });
-    let from_message = client.result(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": { "uri": b_uri },
-            "range": bare["range"],
-            "context": { "diagnostics": [bare] },
-        }),
-    );
-    let snapshot = client.redact(json!({
-        "did you mean": typo_fix,
-        "notwithstanding from data.help": add,
-        "notwithstanding from the message": from_message,
-    }));
+    let snapshot = client.redact(json!({ "did you mean": typo, "lints": lints }));
     snapshot!("code_actions", pretty(&snapshot));
     assert_eq!(client.shutdown(), 0);
 }

@@ -32,7 +32,7 @@ fn codes(text: &str) -> Vec<&'static str> {
     analyze(sources)
         .diagnostics
         .iter()
-        .map(|d| d.code)
+        .map(|d| d.code.as_str())
         .collect()
 }
 

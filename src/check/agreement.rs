@@ -2,7 +2,7 @@
 
 use super::{Ctx, agreements, loc, repeated_line};
 use crate::dates;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{FileId, Span};
 use crate::syntax::ast::Agreement;
 
@@ -47,8 +47,8 @@ fn missing_agreement(ctx: &Ctx) -> Option<Diagnostic> {
     }
     let &(file, _) = ctx.files.first()?;
     Some(
-        Diagnostic::error(
-            "ipl::check::missing_agreement",
+        Diagnostic::new(
+            Code::MissingAgreement,
             file,
             Span::at(0),
             "the policy has no `agreement` block",
@@ -72,8 +72,8 @@ fn head(a: &Agreement) -> Span {
 }
 
 fn missing_effective(a: &Agreement, file: FileId) -> Diagnostic {
-    Diagnostic::error(
-        "ipl::check::missing_effective",
+    Diagnostic::new(
+        Code::MissingEffective,
         file,
         head(a),
         "the agreement has no `effective` date",
@@ -83,8 +83,8 @@ fn missing_effective(a: &Agreement, file: FileId) -> Diagnostic {
 }
 
 fn missing_expiry(a: &Agreement, file: FileId) -> Diagnostic {
-    Diagnostic::error(
-        "ipl::check::missing_expiry",
+    Diagnostic::new(
+        Code::MissingExpiry,
         file,
         head(a),
         "the agreement does not say when it ends",
@@ -112,8 +112,8 @@ fn conflicting_expiry(
             format!("{} and {last}", init.join(", "))
         }
     };
-    let mut diag = Diagnostic::error(
-        "ipl::check::conflicting_expiry",
+    let mut diag = Diagnostic::new(
+        Code::ConflictingExpiry,
         file,
         second.1,
         format!("the agreement gives {listed}"),
@@ -135,8 +135,8 @@ fn expires_before_effective(a: &Agreement, file: FileId) -> Option<Diagnostic> {
     if let Some(expires) = a.expires.first() {
         let end = expires.value?;
         return (end < start).then(|| {
-            Diagnostic::error(
-                "ipl::check::expires_before_effective",
+            Diagnostic::new(
+                Code::ExpiresBeforeEffective,
                 file,
                 effective.span,
                 format!("the agreement takes effect on `{start}`, after it expires on `{end}`"),
@@ -153,8 +153,8 @@ fn expires_before_effective(a: &Agreement, file: FileId) -> Option<Diagnostic> {
     let Some(end) = dates::term_end(start, *term) else {
         // Past the calendar's end: `during term` would never hold.
         return Some(
-            Diagnostic::error(
-                "ipl::names::date_out_of_range",
+            Diagnostic::new(
+                Code::DateOutOfRange,
                 file,
                 term.span,
                 format!("a term of `{term}` from `{start}` ends after 9999-12-31"),
@@ -167,8 +167,8 @@ fn expires_before_effective(a: &Agreement, file: FileId) -> Option<Diagnostic> {
         );
     };
     (end < start).then(|| {
-        Diagnostic::error(
-            "ipl::check::expires_before_effective",
+        Diagnostic::new(
+            Code::ExpiresBeforeEffective,
             file,
             term.span,
             format!(
@@ -185,11 +185,12 @@ fn expires_before_effective(a: &Agreement, file: FileId) -> Option<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use crate::check::test_util::{codes, diagnostics, with_sources};
+    use crate::diagnostic::Code;
 
-    fn check_codes(text: &str) -> Vec<&'static str> {
+    fn check_codes(text: &str) -> Vec<Code> {
         codes(text)
             .into_iter()
-            .filter(|c| c.starts_with("ipl::check::"))
+            .filter(|c| c.family() == crate::diagnostic::Family::Check)
             .collect()
     }
 
@@ -197,7 +198,7 @@ mod tests {
     fn a_term_past_the_year_9999_is_an_error() {
         assert_eq!(
             codes("agreement \"A\" { effective 2025-01-01 term 9000 years }"),
-            ["ipl::names::date_out_of_range"]
+            [Code::DateOutOfRange]
         );
         assert!(codes("agreement \"A\" { effective 2025-01-01 term 7974 years }").is_empty());
     }
@@ -206,7 +207,7 @@ mod tests {
     fn a_policy_without_an_agreement_is_reported_once() {
         let diags = diagnostics("party a \"A\"\nparty b \"B\"\n");
         let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
-        assert_eq!(codes, ["ipl::check::missing_agreement"]);
+        assert_eq!(codes, [Code::MissingAgreement]);
         assert!(diags[0].location.span.is_empty());
         assert_eq!(diags[0].location.span.start, 0);
     }
@@ -215,7 +216,7 @@ mod tests {
     fn a_broken_agreement_is_not_also_missing() {
         // The syntax error covers it; the sources show it was written.
         let text = "agreement \"A\" { effective }\nparty a \"A\"\n";
-        assert_eq!(codes(text), ["ipl::syntax::unexpected_token"]);
+        assert_eq!(codes(text), [Code::UnexpectedToken]);
         assert!(with_sources(text).is_empty());
     }
 
@@ -223,19 +224,19 @@ mod tests {
     fn missing_lines() {
         assert_eq!(
             check_codes("agreement \"A\" { expires 2028-12-31 }"),
-            ["ipl::check::missing_effective"]
+            [Code::MissingEffective]
         );
         assert_eq!(
             check_codes("agreement \"A\" { effective 2025-01-01 }"),
-            ["ipl::check::missing_expiry"]
+            [Code::MissingExpiry]
         );
         assert_eq!(
             check_codes("agreement \"A\" { effective 2025-01-01 open_ended }"),
-            Vec::<&str>::new()
+            Vec::<Code>::new()
         );
         assert_eq!(
             check_codes("agreement \"A\" { effective 2025-01-01 term 3 years }"),
-            Vec::<&str>::new()
+            Vec::<Code>::new()
         );
     }
 
@@ -245,7 +246,7 @@ mod tests {
             "agreement \"A\" { effective 2025-01-01 expires 2028-12-31 term 2 years open_ended }",
         );
         assert_eq!(diags.len(), 1, "{diags:#?}");
-        assert_eq!(diags[0].code, "ipl::check::conflicting_expiry");
+        assert_eq!(diags[0].code, Code::ConflictingExpiry);
         assert_eq!(diags[0].related.len(), 2);
         assert_eq!(
             diags[0].message,
@@ -259,7 +260,7 @@ mod tests {
             "agreement \"A\" { effective 2025-01-01 effective 2025-02-01 expires 2028-12-31 }";
         let diags = diagnostics(text);
         assert_eq!(diags.len(), 1, "{diags:#?}");
-        assert_eq!(diags[0].code, "ipl::check::repeated_line");
+        assert_eq!(diags[0].code, Code::RepeatedLine);
         assert_eq!(&text[diags[0].location.span.range()], "2025-02-01");
     }
 
@@ -267,15 +268,15 @@ mod tests {
     fn ending_before_the_start() {
         assert_eq!(
             check_codes("agreement \"A\" { effective 2025-01-01 expires 2024-12-31 }"),
-            ["ipl::check::expires_before_effective"]
+            [Code::ExpiresBeforeEffective]
         );
         assert_eq!(
             check_codes("agreement \"A\" { effective 2025-01-01 expires 2025-01-01 }"),
-            Vec::<&str>::new()
+            Vec::<Code>::new()
         );
         assert_eq!(
             check_codes("agreement \"A\" { effective 2025-01-01 term 0 days }"),
-            ["ipl::check::expires_before_effective"]
+            [Code::ExpiresBeforeEffective]
         );
     }
 
@@ -283,7 +284,7 @@ mod tests {
     fn an_invalid_date_is_not_reported_again() {
         assert_eq!(
             check_codes("agreement \"A\" { effective 2025-02-30 expires 2024-12-31 }"),
-            ["ipl::check::invalid_date"]
+            [Code::InvalidDate]
         );
     }
 }

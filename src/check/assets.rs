@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::{Ctx, loc, repeated_line};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{Asset, ItemKind, Share, Spanned, Word};
 
@@ -37,8 +37,8 @@ fn check_asset(ctx: &Ctx, asset: &Asset, file: FileId, out: &mut Vec<Diagnostic>
         [first, second, rest @ ..] => {
             // Several owner lines are one mistake: the shares across them
             // are not checked again.
-            let mut diag = Diagnostic::error(
-                "ipl::check::repeated_line",
+            let mut diag = Diagnostic::new(
+                Code::RepeatedLine,
                 file,
                 second.span,
                 format!("{} has more than one `owner`/`owners` line", owner()),
@@ -62,8 +62,8 @@ fn word_span<T>(word: &Word<T>) -> Span {
 }
 
 fn missing_class(asset: &Asset, file: FileId) -> Diagnostic {
-    Diagnostic::error(
-        "ipl::check::missing_class",
+    Diagnostic::new(
+        Code::MissingClass,
         file,
         asset.id.span,
         format!("asset `{}` has no `class`", asset.id.name),
@@ -73,8 +73,8 @@ fn missing_class(asset: &Asset, file: FileId) -> Diagnostic {
 }
 
 fn missing_owner(asset: &Asset, file: FileId) -> Diagnostic {
-    Diagnostic::error(
-        "ipl::check::missing_owner",
+    Diagnostic::new(
+        Code::MissingOwner,
         file,
         asset.id.span,
         format!("asset `{}` has no owner", asset.id.name),
@@ -136,8 +136,8 @@ fn check_shares(
             format!("{gap} over")
         };
         out.push(
-            Diagnostic::error(
-                "ipl::check::shares_total",
+            Diagnostic::new(
+                Code::SharesTotal,
                 file,
                 line.span,
                 format!("ownership shares total {shown}, not 100%"),
@@ -152,8 +152,8 @@ fn check_shares(
 }
 
 fn duplicate_owner(asset: &Asset, share: &Share, first: Span, file: FileId) -> Diagnostic {
-    Diagnostic::error(
-        "ipl::check::duplicate_owner",
+    Diagnostic::new(
+        Code::DuplicateOwner,
         file,
         share.owner.span,
         format!(
@@ -198,7 +198,7 @@ fn invalid_share(
             ),
         )
     };
-    Diagnostic::error("ipl::check::invalid_share", file, percent.span, message)
+    Diagnostic::new(Code::InvalidShare, file, percent.span, message)
         .with_label(label)
         .with_help(help)
 }
@@ -206,15 +206,16 @@ fn invalid_share(
 #[cfg(test)]
 mod tests {
     use crate::check::test_util::{AGREEMENT, diagnostics};
+    use crate::diagnostic::Code;
 
-    fn check_codes(asset: &str) -> Vec<&'static str> {
+    fn check_codes(asset: &str) -> Vec<Code> {
         let text = format!("{AGREEMENT}party a \"A\"\nparty b \"B\"\n{asset}\n");
         diagnostics(&text).iter().map(|d| d.code).collect()
     }
 
     #[test]
     fn complete_assets_pass() {
-        let none = Vec::<&str>::new();
+        let none = Vec::<Code>::new();
         assert_eq!(check_codes("asset x { class foreground owner a }"), none);
         assert_eq!(
             check_codes("asset x { class foreground owners a 87.5%, b 12.5% }"),
@@ -228,13 +229,10 @@ mod tests {
 
     #[test]
     fn missing_class_and_owner() {
-        assert_eq!(
-            check_codes("asset x { owner a }"),
-            ["ipl::check::missing_class"]
-        );
+        assert_eq!(check_codes("asset x { owner a }"), [Code::MissingClass]);
         assert_eq!(
             check_codes("asset x { class background }"),
-            ["ipl::check::missing_owner"]
+            [Code::MissingOwner]
         );
     }
 
@@ -242,22 +240,22 @@ mod tests {
     fn repeated_lines() {
         assert_eq!(
             check_codes("asset x { class foreground class background owner a }"),
-            ["ipl::check::repeated_line"]
+            [Code::RepeatedLine]
         );
         assert_eq!(
             check_codes("asset x { class foreground type patent type data owner a }"),
-            ["ipl::check::repeated_line"]
+            [Code::RepeatedLine]
         );
         assert_eq!(
             check_codes(
                 "asset x { class foreground owner a created 2026-01-01 created 2026-01-02 }"
             ),
-            ["ipl::check::repeated_line"]
+            [Code::RepeatedLine]
         );
         // Two owner lines are one mistake, whatever the shares add up to.
         assert_eq!(
             check_codes("asset x { class foreground owner a owner b }"),
-            ["ipl::check::repeated_line"]
+            [Code::RepeatedLine]
         );
     }
 
@@ -265,15 +263,15 @@ mod tests {
     fn shares_are_checked_once() {
         assert_eq!(
             check_codes("asset x { class foreground owners a 60%, a 40% }"),
-            ["ipl::check::duplicate_owner"]
+            [Code::DuplicateOwner]
         );
         assert_eq!(
             check_codes("asset x { class foreground owners a 100%, b 0% }"),
-            ["ipl::check::invalid_share"]
+            [Code::InvalidShare]
         );
         assert_eq!(
             check_codes("asset x { class foreground owners a 150%, b 10% }"),
-            ["ipl::check::invalid_share"]
+            [Code::InvalidShare]
         );
         let text = format!(
             "{AGREEMENT}party a \"A\"\nparty b \"B\"\n\
@@ -281,7 +279,7 @@ mod tests {
         );
         let diags = diagnostics(&text);
         assert_eq!(diags.len(), 1);
-        assert_eq!(diags[0].code, "ipl::check::shares_total");
+        assert_eq!(diags[0].code, Code::SharesTotal);
         assert_eq!(diags[0].message, "ownership shares total 90%, not 100%");
         assert_eq!(&text[diags[0].location.span.range()], "owners a 60%, b 30%");
     }
@@ -290,7 +288,7 @@ mod tests {
     fn an_unknown_owner_still_counts_its_share() {
         assert_eq!(
             check_codes("asset x { class foreground owners a 60%, zz 30% }"),
-            ["ipl::check::shares_total", "ipl::names::unknown_party"]
+            [Code::SharesTotal, Code::UnknownParty]
         );
     }
 }

@@ -3,7 +3,7 @@
 use jiff::civil::Date;
 
 use super::Ctx;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{Expr, ExprKind, ItemKind, LineKind, Time, TimeBase};
 
@@ -140,7 +140,7 @@ pub(crate) fn invalid_date_at(written: Option<&str>, file: FileId, span: Span) -
                 .to_string(),
         ),
     };
-    Diagnostic::error("ipl::check::invalid_date", file, span, message)
+    Diagnostic::new(Code::InvalidDate, file, span, message)
         .with_label(label)
         .with_help(help)
 }
@@ -180,11 +180,12 @@ fn month_name(year: i16, month: i8) -> String {
 #[cfg(test)]
 mod tests {
     use crate::check::test_util::{AGREEMENT, codes, with_sources};
+    use crate::diagnostic::Code;
 
     fn invalid_dates(text: &str) -> usize {
         codes(text)
             .iter()
-            .filter(|c| **c == "ipl::check::invalid_date")
+            .filter(|c| **c == Code::InvalidDate)
             .count()
     }
 
@@ -215,10 +216,7 @@ mod tests {
                     grant G { exclusive license of x from a to b from 2027-02-30 until 2026-01-01 }\n\
                     grant H { exclusive license of x from a to b from 2026-01-01 }\n\
                     clause 1 { permit use from 2027-02-30 until 2026-01-01 }\n";
-        assert_eq!(
-            codes(text),
-            ["ipl::check::invalid_date", "ipl::check::invalid_date"]
-        );
+        assert_eq!(codes(text), [Code::InvalidDate, Code::InvalidDate]);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! line names a duty some clause can impose.
 
 use super::Ctx;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::names::{Duty, InstrumentId, PartyRole};
 
 pub(super) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
@@ -56,8 +56,8 @@ fn precedence_cycles(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         let name = |i: usize| format!("`{}`", instruments[i].name);
         let names: Vec<String> = cycle.iter().map(|&i| name(i)).collect();
         let first = &instruments[cycle[0]];
-        let mut diag = Diagnostic::error(
-            "ipl::check::precedence_cycle",
+        let mut diag = Diagnostic::new(
+            Code::PrecedenceCycle,
             first.name_location.file,
             first.name_location.span,
             format!(
@@ -120,8 +120,8 @@ fn notwithstanding_against_precedence(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 &model.instruments[theirs.index()],
             );
             out.push(
-                Diagnostic::error(
-                    "ipl::check::notwithstanding_prevailing",
+                Diagnostic::new(
+                    Code::NotwithstandingPrevailing,
                     target.location.file,
                     target.location.span,
                     format!(
@@ -149,8 +149,8 @@ fn parties(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             && left <= joined
         {
             out.push(
-                Diagnostic::error(
-                    "ipl::check::left_before_joined",
+                Diagnostic::new(
+                    Code::LeftBeforeJoined,
                     party.name_location.file,
                     party.name_location.span,
                     format!("`{}` leaves on {left}, before it joins on {joined}", party.name),
@@ -181,8 +181,8 @@ fn parties(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 )
             };
             out.push(
-                Diagnostic::error(
-                    "ipl::check::affiliation_outside_term",
+                Diagnostic::new(
+                    Code::AffiliationOutsideTerm,
                     party.name_location.file,
                     party.name_location.span,
                     message,
@@ -217,8 +217,8 @@ fn owes(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             out.push(
-                Diagnostic::error(
-                    "ipl::check::owes_no_duty",
+                Diagnostic::new(
+                    Code::OwesNoDuty,
                     owes.location.file,
                     owes.location.span,
                     format!("scenario `{}` owes a duty no clause imposes", scenario.title),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use super::{Ctx, format_period, loc, repeated_line};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::names::{AssetId, GrantId, GrantInfo, Hierarchy, NodeId};
 use crate::span::FileId;
 use crate::syntax::ast::{Grant, ItemKind};
@@ -40,8 +40,8 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
 fn self_license(g: &Grant, info: &GrantInfo, file: FileId) -> Option<Diagnostic> {
     let (licensor, licensee) = (info.licensor?, info.licensee?);
     (licensor == licensee).then(|| {
-        Diagnostic::error(
-            "ipl::check::self_license",
+        Diagnostic::new(
+            Code::SelfLicense,
             file,
             g.licensee.span,
             format!(
@@ -167,8 +167,8 @@ fn overlap(ctx: &Ctx, a: &Period, b: &Period) -> Option<Diagnostic> {
     );
     let asset = &model.asset(first.asset).name;
     Some(
-        Diagnostic::error(
-            "ipl::check::exclusive_overlap",
+        Diagnostic::new(
+            Code::ExclusiveOverlap,
             g2.label_location.file,
             g2.label_location.span,
             format!(
@@ -230,6 +230,7 @@ fn describe(tree: &Hierarchy, nodes: &[NodeId], one: &str, many: &str, every: &s
 #[cfg(test)]
 mod tests {
     use crate::check::test_util::{AGREEMENT, codes, diagnostics};
+    use crate::diagnostic::Code;
 
     const DECLS: &str = "party a \"A\"\nparty b \"B\"\nparty c \"C\"\n\
                          fields { batteries { ev, stationary }, recycling }\n\
@@ -239,8 +240,8 @@ mod tests {
     fn overlaps(grants: &str) -> usize {
         codes(&format!("{AGREEMENT}{DECLS}{grants}"))
             .iter()
-            .inspect(|c| assert!(c.starts_with("ipl::check::"), "{c}"))
-            .filter(|c| **c == "ipl::check::exclusive_overlap")
+            .inspect(|c| assert!(c.family() == crate::diagnostic::Family::Check, "{c}"))
+            .filter(|c| **c == Code::ExclusiveOverlap)
             .count()
     }
 
@@ -250,7 +251,7 @@ mod tests {
             codes(&format!(
                 "{AGREEMENT}{DECLS}grant G {{ license of x from a to a }}\n"
             )),
-            ["ipl::check::self_license"]
+            [Code::SelfLicense]
         );
     }
 
@@ -341,9 +342,9 @@ mod tests {
         assert_eq!(
             codes(&text),
             [
-                "ipl::names::unknown_field",
-                "ipl::check::invalid_date",
-                "ipl::check::grant_until_before_from"
+                Code::UnknownField,
+                Code::InvalidDate,
+                Code::GrantUntilBeforeFrom
             ]
         );
     }

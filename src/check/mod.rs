@@ -21,7 +21,7 @@ pub(crate) use windows::action_until_before_on;
 
 use jiff::civil::Date;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::names::{ClauseId, GrantId, LabelRef, Model};
 use crate::source::SourceMap;
 use crate::span::{FileId, Location, Span};
@@ -201,8 +201,8 @@ pub(crate) fn repeated_line<S>(
         2 => "twice".to_string(),
         n => format!("{n} times"),
     };
-    let mut diag = Diagnostic::error(
-        "ipl::check::repeated_line",
+    let mut diag = Diagnostic::new(
+        Code::RepeatedLine,
         file,
         second,
         format!("`{keyword}` is given {times} in {owner}"),
@@ -223,7 +223,7 @@ pub(crate) fn repeated_line<S>(
 pub(crate) mod test_util {
     use std::path::PathBuf;
 
-    use crate::diagnostic::Diagnostic;
+    use crate::diagnostic::{Code, Diagnostic};
     use crate::source::SourceMap;
 
     /// A valid agreement block, for tests about other things.
@@ -241,7 +241,7 @@ pub(crate) mod test_util {
     }
 
     /// The codes of every diagnostic, in source order.
-    pub fn codes(text: &str) -> Vec<&'static str> {
+    pub fn codes(text: &str) -> Vec<Code> {
         diagnostics(text).iter().map(|d| d.code).collect()
     }
 
@@ -283,6 +283,6 @@ mod tests {
              clause 1 {{ permit use of x during term when royalty >= 3% duty pay 5% of income to a }}\n\
              clause 2 notwithstanding 1 {{ forbid use of x from 2026-01-01 until expires }}\n"
         );
-        assert_eq!(codes(&text), Vec::<&str>::new());
+        assert_eq!(codes(&text), Vec::<Code>::new());
     }
 }

@@ -1,7 +1,7 @@
 //! Percentages outside shares: royalties and payments are at most 100%.
 
 use super::Ctx;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::span::FileId;
 use crate::syntax::ast::{DutyKind, Expr, ExprKind, ItemKind, LineKind, Percent};
 
@@ -59,8 +59,8 @@ fn royalties<'e>(e: &'e Expr, stack: &mut Vec<&'e Expr>, found: &mut impl FnMut(
 
 fn over_100(ctx: &Ctx, file: FileId, p: &Percent, what: &str) -> Diagnostic {
     let written = ctx.percent_text(file, p);
-    Diagnostic::error(
-        "ipl::check::percent_out_of_range",
+    Diagnostic::new(
+        Code::PercentOutOfRange,
         file,
         p.span,
         format!("`{written}` is over 100%"),
@@ -72,13 +72,14 @@ fn over_100(ctx: &Ctx, file: FileId, p: &Percent, what: &str) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use crate::check::test_util::{AGREEMENT, codes};
+    use crate::diagnostic::Code;
 
     fn count(text: &str) -> usize {
         let text =
             format!("{AGREEMENT}party a \"A\"\nasset x {{ class foreground owner a }}\n{text}");
         codes(&text)
             .iter()
-            .filter(|c| **c == "ipl::check::percent_out_of_range")
+            .filter(|c| **c == Code::PercentOutOfRange)
             .count()
     }
 

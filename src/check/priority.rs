@@ -10,7 +10,7 @@
 //! itself is reported on its own. Everything is linear in clauses and edges.
 
 use super::Ctx;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::span::Location;
 
 /// At most this many other clauses of a knot are named in the help.
@@ -180,8 +180,8 @@ fn label<'a>(ctx: &Ctx<'a>, node: usize) -> &'a str {
 
 fn names_itself(ctx: &Ctx, node: usize, at: Location) -> Diagnostic {
     let name = label(ctx, node);
-    Diagnostic::error(
-        "ipl::check::priority_cycle",
+    Diagnostic::new(
+        Code::PriorityCycle,
         at.file,
         at.span,
         format!("priority cycle: `{name}` → `{name}`"),
@@ -233,8 +233,8 @@ fn knot(ctx: &Ctx, cycle: &[(usize, Location)], members: &[usize]) -> Option<Dia
             shown.join(", ")
         ));
     }
-    let mut diag = Diagnostic::error(
-        "ipl::check::priority_cycle",
+    let mut diag = Diagnostic::new(
+        Code::PriorityCycle,
         closing.file,
         closing.span,
         format!("priority cycle: {}", names.join(" → ")),
@@ -262,11 +262,12 @@ fn knot(ctx: &Ctx, cycle: &[(usize, Location)], members: &[usize]) -> Option<Dia
 #[cfg(test)]
 mod tests {
     use crate::check::test_util::{AGREEMENT, diagnostics};
+    use crate::diagnostic::Code;
 
     fn cycles(clauses: &str) -> Vec<String> {
         diagnostics(&format!("{AGREEMENT}{clauses}"))
             .into_iter()
-            .inspect(|d| assert_eq!(d.code, "ipl::check::priority_cycle", "{d:#?}"))
+            .inspect(|d| assert_eq!(d.code, Code::PriorityCycle, "{d:#?}"))
             .map(|d| d.message)
             .collect()
     }

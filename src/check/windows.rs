@@ -3,7 +3,7 @@
 use jiff::civil::Date;
 
 use super::{Ctx, loc};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::names::ClauseInfo;
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{Clause, Grant, ItemKind, Line, LineKind, Scenario, TimeBase};
@@ -77,8 +77,8 @@ fn empty_window(
         return None;
     }
     Some(
-        Diagnostic::error(
-            "ipl::check::empty_window",
+        Diagnostic::new(
+            Code::EmptyWindow,
             file,
             from_span,
             format!(
@@ -99,8 +99,8 @@ fn grant_reversed(g: &Grant, file: FileId) -> Option<Diagnostic> {
     let (from, until) = (g.from.first()?, g.until.first()?);
     let (start, end) = (from.value?, until.value?);
     (end < start).then(|| {
-        Diagnostic::error(
-            "ipl::check::grant_until_before_from",
+        Diagnostic::new(
+            Code::GrantUntilBeforeFrom,
             file,
             from.span,
             format!(
@@ -130,8 +130,8 @@ pub(crate) fn action_until_before_on(
     let (on, until) = (action.date.as_ref()?, action.until.as_ref()?);
     let (start, end): (Date, Date) = (on.value?, until.value?);
     (end < start).then(|| {
-        Diagnostic::error(
-            "ipl::check::action_until_before_on",
+        Diagnostic::new(
+            Code::ActionUntilBeforeOn,
             file,
             on.span,
             format!("the action takes effect on `{start}`, after its term ends on `{end}`"),
@@ -148,8 +148,9 @@ pub(crate) fn action_until_before_on(
 #[cfg(test)]
 mod tests {
     use crate::check::test_util::{AGREEMENT, codes, diagnostics};
+    use crate::diagnostic::Code;
 
-    fn check_codes(text: &str) -> Vec<&'static str> {
+    fn check_codes(text: &str) -> Vec<Code> {
         let text = format!(
             "{AGREEMENT}party a \"A\"\nparty b \"B\"\nasset x {{ class foreground owner a }}\n{text}"
         );
@@ -158,7 +159,7 @@ mod tests {
 
     #[test]
     fn clause_windows() {
-        let none = Vec::<&str>::new();
+        let none = Vec::<Code>::new();
         assert_eq!(
             check_codes("clause 1 { permit use from 2026-01-01 until 2026-01-01 }"),
             none
@@ -169,15 +170,15 @@ mod tests {
         );
         assert_eq!(
             check_codes("clause 1 { permit use from 2027-01-01 until 2026-12-31 }"),
-            ["ipl::check::empty_window"]
+            [Code::EmptyWindow]
         );
         assert_eq!(
             check_codes("clause 1 { permit use during term after term }"),
-            ["ipl::check::empty_window"]
+            [Code::EmptyWindow]
         );
         assert_eq!(
             check_codes("clause 1 { permit use from expires + 1 day until 2028-12-31 }"),
-            ["ipl::check::empty_window"]
+            [Code::EmptyWindow]
         );
     }
 
@@ -203,10 +204,7 @@ mod tests {
                     clause 3 { permit use from 2026-01-01 until 2025-01-01 }\n";
         assert_eq!(
             codes(text),
-            [
-                "ipl::check::expires_before_effective",
-                "ipl::check::empty_window"
-            ]
+            [Code::ExpiresBeforeEffective, Code::EmptyWindow]
         );
     }
 
@@ -214,17 +212,17 @@ mod tests {
     fn grant_and_action_periods() {
         assert_eq!(
             check_codes("grant G { license of x from a to b from 2026-01-01 until 2025-12-31 }"),
-            ["ipl::check::grant_until_before_from"]
+            [Code::GrantUntilBeforeFrom]
         );
         assert_eq!(
             check_codes("grant G { license of x from a to b from 2026-01-01 until 2026-01-01 }"),
-            Vec::<&str>::new()
+            Vec::<Code>::new()
         );
         assert_eq!(
             check_codes(
                 "scenario \"s\" { action a license x to b on 2026-06-01 until 2026-05-31\n expect deny }"
             ),
-            ["ipl::check::action_until_before_on"]
+            [Code::ActionUntilBeforeOn]
         );
     }
 }

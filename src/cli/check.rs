@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use super::{CliError, Outcome, ReportOptions};
 use crate::config::{self, Config, ConfigError, PlanError, PlannedPolicy};
 use crate::decide::Engine;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::lint::{self, LintOptions};
 use crate::policy::{self, Policy};
 use crate::proposal;
@@ -172,16 +172,16 @@ fn name_of(files: &[PathBuf]) -> String {
 fn unreadable(sources: &mut SourceMap, path: &Path, err: &LoadError) -> Diagnostic {
     let id = sources.add(source::display(path), path.to_path_buf(), String::new());
     match err {
-        LoadError::Outside { .. } => Diagnostic::error(
-            "ipl::source::outside_repo",
+        LoadError::Outside { .. } => Diagnostic::new(
+            Code::SourceOutsideRepo,
             id,
             Span::default(),
             err.to_string(),
         )
         .with_label("leads outside the repository")
         .with_help("ipcheck reads nothing outside the repository; replace the link by the file"),
-        _ => Diagnostic::error(
-            "ipl::source::unreadable",
+        _ => Diagnostic::new(
+            Code::SourceUnreadable,
             id,
             Span::default(),
             err.to_string(),

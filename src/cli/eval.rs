@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::{CliError, Outcome, ReportOptions};
 use crate::actions::{self, ActionFileKind};
 use crate::decide::{DecisionRecord, Engine};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::names::resolve_action;
 use crate::policy::{self, Policy};
 use crate::report::human::{self, Style};
@@ -57,8 +57,8 @@ fn finding(record: &DecisionRecord, location: Location, action: &str) -> Option<
     let verdict = crate::report::decision::verdict(record);
     let diag = match record.decision {
         Decision::Permit => return None,
-        Decision::Conditional => Diagnostic::warning(
-            "ipl::eval::conditional",
+        Decision::Conditional => Diagnostic::new(
+            Code::EvalConditional,
             location.file,
             location.span,
             format!(
@@ -66,8 +66,8 @@ fn finding(record: &DecisionRecord, location: Location, action: &str) -> Option<
                 record.decided_by.as_deref().unwrap_or("?")
             ),
         ),
-        Decision::Deny => Diagnostic::error(
-            "ipl::eval::denied",
+        Decision::Deny => Diagnostic::new(
+            Code::EvalDenied,
             location.file,
             location.span,
             format!("`{action}` is denied: {}", record.summary),
@@ -133,8 +133,8 @@ impl Decider<'_, '_> {
                 if diags.is_empty() {
                     // Never an error without a word of why.
                     vec![
-                        Diagnostic::error(
-                            "ipl::internal",
+                        Diagnostic::new(
+                            Code::Internal,
                             id,
                             crate::span::Span::new(0, source_text.len()),
                             "this action could not be decided, and no check said why",
@@ -314,8 +314,8 @@ fn stream_ndjson(
             continue;
         };
         if let Some(at) = bad_utf8 {
-            let diag = Diagnostic::error(
-                "ipl::syntax::invalid_utf8",
+            let diag = Diagnostic::new(
+                Code::InvalidUtf8,
                 id,
                 crate::span::Span::new(at, at + 1),
                 format!(

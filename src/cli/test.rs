@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::{CliError, Outcome, ReportOptions, load_all};
 use crate::decide::Engine;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::policy::Policy;
 use crate::report::decision::verdict;
 use crate::report::{Command, Reporter, ScenarioResult};
@@ -78,8 +78,8 @@ pub(crate) fn run_scenarios(policy: &Policy, reporter: &mut Reporter) -> std::io
             for (location, lacking) in &check.missing {
                 let diag = failure.take().map_or_else(
                     || {
-                        Diagnostic::error(
-                            "ipl::test::scenario_failed",
+                        Diagnostic::new(
+                            Code::TestScenarioFailed,
                             location.file,
                             location.span,
                             format!(
@@ -103,8 +103,8 @@ pub(crate) fn run_scenarios(policy: &Policy, reporter: &mut Reporter) -> std::io
         }
         if !check.decision_ok {
             let got = verdict(&record);
-            let failure = Diagnostic::error(
-                "ipl::test::scenario_failed",
+            let failure = Diagnostic::new(
+                Code::TestScenarioFailed,
                 scenario.expect_location.file,
                 scenario.expect_location.span,
                 format!(

@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::files;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Family};
 use crate::report::human::{self, Style};
 use crate::source::{self, SourceMap};
 
@@ -137,7 +137,11 @@ fn format_one(
         if formatted == *text {
             return Ok(FmtStatus::Clean);
         }
-        write!(out, "{}", files::unified_diff(&text, &formatted, &name))?;
+        write!(
+            out,
+            "{}",
+            files::unified_diff(&text, &formatted, &name, "formatted")
+        )?;
         return Ok(FmtStatus::Findings);
     }
     match target {
@@ -166,7 +170,7 @@ fn report(
     for diag in diags {
         writeln!(err, "{}", human::render(diag, sources, style))?;
     }
-    let internal = diags.iter().any(|d| d.code.starts_with("ipl::fmt::"));
+    let internal = diags.iter().any(|d| d.code.family() == Family::Fmt);
     let name = sources.files.first().map_or("", |f| f.name.as_str());
     writeln!(err, "{name}: not formatted ({} error(s))", diags.len())?;
     Ok(if internal {

@@ -36,17 +36,15 @@ pub fn ipl_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(files)
 }
 
-/// A unified diff from `old` to `new`, empty when they are equal.
-pub fn unified_diff(old: &str, new: &str, name: &str) -> String {
+/// A unified diff from `old` to `new`, empty when they are equal; `new`
+/// is headed `NAME (what)`: `formatted`, `fixed`.
+pub fn unified_diff(old: &str, new: &str, name: &str, what: &str) -> String {
     if old == new {
         return String::new();
     }
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(
-            &format!("{name} (original)"),
-            &format!("{name} (formatted)"),
-        )
+        .header(&format!("{name} (original)"), &format!("{name} ({what})"))
         .to_string()
 }

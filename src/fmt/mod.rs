@@ -16,7 +16,7 @@ pub mod verify;
 
 use pest::Parser as _;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, Family};
 use crate::span::{FileId, Span};
 use crate::syntax::{self, IplParser, Rule, split};
 
@@ -28,7 +28,7 @@ pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
     let (tree, diags) = syntax::parse_file(text, FileId(0));
     let errors: Vec<Diagnostic> = diags
         .into_iter()
-        .filter(|d| d.code.starts_with("ipl::syntax::"))
+        .filter(|d| d.code.family() == Family::Syntax)
         .collect();
     if !errors.is_empty() {
         return Err(errors);
@@ -71,8 +71,8 @@ fn layout_text(text: &str) -> Result<String, String> {
 }
 
 fn internal_error(text: &str, why: &str) -> Diagnostic {
-    Diagnostic::error(
-        "ipl::fmt::internal_error",
+    Diagnostic::new(
+        Code::FmtInternalError,
         FileId(0),
         Span::new(0, text.len().min(1)),
         format!("ipcheck fmt cannot format this file safely: {why}"),

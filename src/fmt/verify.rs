@@ -1,5 +1,6 @@
 //! Checks a formatted text against its original: the same syntax tree (spans aside) and the same comments.
 
+use crate::diagnostic::Family;
 use crate::span::FileId;
 use crate::syntax::{self, ast};
 
@@ -12,7 +13,7 @@ pub fn check(original: &str, formatted: &str) -> Result<(), String> {
 /// [`check`], with the original's syntax tree already parsed.
 pub fn check_tree(tree: ast::File, original: &str, formatted: &str) -> Result<(), String> {
     let (after, diags) = syntax::parse_file(formatted, FileId(0));
-    if let Some(diag) = diags.iter().find(|d| d.code.starts_with("ipl::syntax::")) {
+    if let Some(diag) = diags.iter().find(|d| d.code.family() == Family::Syntax) {
         return Err(format!(
             "the formatted text does not parse: {}",
             diag.message

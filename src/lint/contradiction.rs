@@ -39,11 +39,11 @@
 //! }
 //! ```
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 use super::context::LintCtx;
 
-pub const CODE: &str = "ipl::lint::contradiction";
+pub const CODE: Code = Code::Contradiction;
 
 pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
     for &(permit, forbid) in cx.contradictions() {
@@ -67,8 +67,7 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
                 )
             })
             .unwrap_or_default();
-        out.push(
-            Diagnostic::error(
+        let mut diag = Diagnostic::new(
                 CODE,
                 cx.head(permit).file,
                 cx.head(permit).span,
@@ -83,7 +82,10 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
                 "decide which clause holds: add `notwithstanding {}` to {} if it is an exception, or remove one of them{witness}",
                 f.label,
                 cx.name(permit)
-            )),
-        );
+            ));
+        if let Some(fix) = super::fixes::add_notwithstanding(cx, permit, &[forbid]) {
+            diag = diag.with_fix(fix);
+        }
+        out.push(diag);
     }
 }

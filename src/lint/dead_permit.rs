@@ -49,14 +49,14 @@
 //! ```
 
 use crate::decide::logic::Tri;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::names::ClauseId;
 use crate::partition::{Question, Search, settle};
 use crate::syntax::ast::ClauseKind;
 
 use super::context::LintCtx;
 
-pub const CODE: &str = "ipl::lint::dead_permit";
+pub const CODE: Code = Code::DeadPermit;
 
 pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
     let contradicted: Vec<ClauseId> = cx.contradictions().iter().map(|(p, _)| *p).collect();
@@ -146,7 +146,7 @@ fn check_since(
         .copied()
         .find(|&f| cx.value(f, &witness) == Tri::True)?;
     let clause = cx.clause(id);
-    let mut diag = Diagnostic::warning(
+    let mut diag = Diagnostic::new(
         CODE,
         cx.head(id).file,
         cx.head(id).span,
@@ -167,6 +167,9 @@ fn check_since(
         );
     }
     let labels: Vec<&str> = named.iter().map(|&f| cx.clause(f).label.as_str()).collect();
+    if let Some(fix) = super::fixes::add_notwithstanding(cx, id, &named) {
+        diag = diag.with_fix(fix);
+    }
     Some(diag.with_help(format!(
         "if the permit is an exception, give it priority with `notwithstanding {}`; otherwise narrow the forbid or remove the permit\n{}",
         labels.join(", "),

@@ -43,7 +43,7 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::names::NameRef;
 use crate::span::{FileId, Location};
 use crate::syntax::ast::{self, ItemKind};
@@ -51,7 +51,7 @@ use crate::syntax::refs::{SymKind, occurrences};
 
 use super::context::LintCtx;
 
-pub const CODE: &str = "ipl::lint::departed_group_member";
+pub const CODE: Code = Code::DepartedGroupMember;
 
 pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
     let mut groups: Vec<(FileId, &ast::Group)> = Vec::new();
@@ -95,7 +95,7 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
             let Some(left) = party.left else {
                 continue;
             };
-            let mut diag = Diagnostic::warning(
+            let mut diag = Diagnostic::new(
                 CODE,
                 file,
                 member.span,

@@ -48,14 +48,14 @@
 //! }
 //! ```
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::names::{ClauseId, ClauseInfo, Located, PartyRef, PartySet};
 use crate::partition::Question;
 use crate::syntax::ast;
 
 use super::context::LintCtx;
 
-pub const CODE: &str = "ipl::lint::empty_selector";
+pub const CODE: Code = Code::EmptySelector;
 
 pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
     for (id, clause) in cx.clauses() {
@@ -64,7 +64,7 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
         asset_filters(cx, clause, out);
         if out.len() == before && cx.regions.satisfiable(id).is_impossible() {
             out.push(
-                Diagnostic::warning(
+                Diagnostic::new(
                     CODE,
                     cx.head(id).file,
                     cx.head(id).span,
@@ -129,7 +129,7 @@ fn party_lines(cx: &LintCtx, id: ClauseId, clause: &ClauseInfo, out: &mut Vec<Di
             continue;
         }
         out.push(
-            Diagnostic::warning(
+            Diagnostic::new(
                 CODE,
                 cx.trim(line.location).file,
                 cx.trim(line.location).span,
@@ -167,7 +167,7 @@ fn asset_filters(cx: &LintCtx, clause: &ClauseInfo, out: &mut Vec<Diagnostic>) {
         }
         let location = crate::span::Location { file, span: f.span };
         out.push(
-            Diagnostic::warning(
+            Diagnostic::new(
                 CODE,
                 file,
                 f.span,

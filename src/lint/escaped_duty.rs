@@ -59,14 +59,14 @@
 use crate::decide::duties::{DutyStatus, Owed, outcomes};
 use crate::decide::eval::Ctx;
 use crate::decide::logic::Tri;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::names::{Action, ClauseId, Duty, Located};
 use crate::partition::{Question, Search, Verdict};
 use crate::syntax::ast::ClauseKind;
 
 use super::context::LintCtx;
 
-pub const CODE: &str = "ipl::lint::escaped_duty";
+pub const CODE: Code = Code::EscapedDuty;
 
 pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
     for (id, clause) in cx.clauses() {
@@ -242,7 +242,7 @@ fn report(
     let at = cx.trim(duty.location);
     let written = cx.text(at);
     let written = written.strip_prefix("duty ").unwrap_or(written).trim();
-    Diagnostic::warning(
+    Diagnostic::new(
         CODE,
         at.file,
         at.span,

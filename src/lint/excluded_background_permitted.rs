@@ -46,7 +46,7 @@
 //! ```
 
 use crate::decide::logic::Tri;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::names::{AssetId, ClauseId};
 use crate::partition::{Question, settle};
 use crate::span::Location;
@@ -54,7 +54,7 @@ use crate::syntax::ast::{self, ClauseKind};
 
 use super::context::LintCtx;
 
-pub const CODE: &str = "ipl::lint::excluded_background_permitted";
+pub const CODE: Code = Code::ExcludedBackgroundPermitted;
 
 /// The tag that marks excluded background.
 const EXCLUDED: &str = "excluded";
@@ -111,7 +111,7 @@ fn report(cx: &LintCtx, id: ClauseId, at: Location, assets: &[AssetId]) -> Diagn
         .iter()
         .map(|a| format!("`{}`", cx.model.asset(*a).name))
         .collect();
-    let mut diag = Diagnostic::warning(
+    let mut diag = Diagnostic::new(
         CODE,
         at.file,
         at.span,

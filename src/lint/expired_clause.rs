@@ -34,11 +34,11 @@
 //! }
 //! ```
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 use super::context::LintCtx;
 
-pub const CODE: &str = "ipl::lint::expired_clause";
+pub const CODE: Code = Code::ExpiredClause;
 
 pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
     for (_, clause) in cx.clauses() {
@@ -54,7 +54,7 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         out.push(
-            Diagnostic::warning(
+            Diagnostic::new(
                 CODE,
                 cx.trim(line.location).file,
                 cx.trim(line.location).span,

@@ -44,13 +44,13 @@
 //! }
 //! ```
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::names::GrantInfo;
 use crate::span::Location;
 
 use super::context::LintCtx;
 
-pub const CODE: &str = "ipl::lint::grant_conflict";
+pub const CODE: Code = Code::GrantConflict;
 
 pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
     for grant in &cx.model.grants {
@@ -83,7 +83,7 @@ fn outside_term(cx: &LintCtx, grant: &GrantInfo, out: &mut Vec<Diagnostic>) {
     };
     let at = at.unwrap_or(grant.label_location);
     out.push(
-        Diagnostic::error(
+        Diagnostic::new(
             CODE,
             at.file,
             at.span,

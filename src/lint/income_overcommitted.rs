@@ -52,14 +52,14 @@
 
 use crate::decide::eval::Ctx;
 use crate::decide::logic::Tri;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::names::{ClauseId, Duty, Located};
 use crate::partition::{Question, Search, Verdict};
 use crate::syntax::ast::ClauseKind;
 
 use super::context::LintCtx;
 
-pub const CODE: &str = "ipl::lint::income_overcommitted";
+pub const CODE: Code = Code::IncomeOvercommitted;
 
 /// 100%, in hundredths of a percent.
 const ALL_INCOME: u32 = 10_000;
@@ -217,7 +217,7 @@ fn check(
         .collect();
     let mut total = 0;
     let mut shares = Vec::new();
-    let mut diag = Diagnostic::error(CODE, cx.head(id).file, cx.head(id).span, String::new())
+    let mut diag = Diagnostic::new(CODE, cx.head(id).file, cx.head(id).span, String::new())
         .with_label("permits actions that owe too much");
     for &c in &paying {
         for duty in incurred(&ctx, cx, c) {

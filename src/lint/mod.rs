@@ -20,6 +20,7 @@ mod empty_selector;
 mod escaped_duty;
 mod excluded_background_permitted;
 mod expired_clause;
+mod fixes;
 mod grant_conflict;
 mod income_overcommitted;
 mod no_rights_in;
@@ -30,7 +31,7 @@ mod useless_notwithstanding;
 
 use jiff::civil::Date;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::policy::Policy;
 use context::LintCtx;
 
@@ -40,16 +41,14 @@ pub const PREFIX: &str = "ipl::lint::";
 /// One lint: its code, default severity and what runs it.
 pub struct Lint {
     /// `ipl::lint::NAME`; NAME is also the lint's file name.
-    pub code: &'static str,
-    /// The severity it reports with (before configured levels).
-    pub default: Severity,
+    pub code: Code,
     run: fn(&LintCtx, &mut Vec<Diagnostic>),
 }
 
 impl Lint {
     /// The code without its prefix: `dead_permit`.
     pub fn name(&self) -> &'static str {
-        self.code.strip_prefix(PREFIX).unwrap_or(self.code)
+        self.code.name()
     }
 }
 
@@ -57,67 +56,54 @@ impl Lint {
 pub const LINTS: &[Lint] = &[
     Lint {
         code: dead_permit::CODE,
-        default: Severity::Warning,
         run: dead_permit::run,
     },
     Lint {
         code: shadowed_clause::CODE,
-        default: Severity::Warning,
         run: shadowed_clause::run,
     },
     Lint {
         code: contradiction::CODE,
-        default: Severity::Error,
         run: contradiction::run,
     },
     Lint {
         code: useless_notwithstanding::CODE,
-        default: Severity::Warning,
         run: useless_notwithstanding::run,
     },
     Lint {
         code: empty_selector::CODE,
-        default: Severity::Warning,
         run: empty_selector::run,
     },
     Lint {
         code: expired_clause::CODE,
-        default: Severity::Warning,
         run: expired_clause::run,
     },
     Lint {
         code: grant_conflict::CODE,
-        default: Severity::Error,
         run: grant_conflict::run,
     },
     Lint {
         code: no_rights_in::CODE,
-        default: Severity::Warning,
         run: no_rights_in::run,
     },
     Lint {
         code: escaped_duty::CODE,
-        default: Severity::Warning,
         run: escaped_duty::run,
     },
     Lint {
         code: departed_group_member::CODE,
-        default: Severity::Warning,
         run: departed_group_member::run,
     },
     Lint {
         code: income_overcommitted::CODE,
-        default: Severity::Error,
         run: income_overcommitted::run,
     },
     Lint {
         code: unused::CODE,
-        default: Severity::Info,
         run: unused::run,
     },
     Lint {
         code: excluded_background_permitted::CODE,
-        default: Severity::Warning,
         run: excluded_background_permitted::run,
     },
 ];
@@ -147,7 +133,7 @@ pub fn lint(policy: &Policy, options: &LintOptions) -> Vec<Diagnostic> {
                 .into_iter()
                 .filter(|d| !allows.allows(d))
                 .map(|d| Diagnostic {
-                    severity: lint.default,
+                    severity: d.code.default_severity(),
                     ..d
                 }),
         );

@@ -55,7 +55,7 @@ use std::collections::HashSet;
 use jiff::civil::Date;
 
 use crate::decide::{DecisionRecord, Engine};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::names::{
     Action, AssetId, GrantId, GrantInfo, Hierarchy, InForce, Model, NodeId, PartyId, PartyRef,
 };
@@ -64,7 +64,7 @@ use crate::syntax::ast::Decision;
 
 use super::context::LintCtx;
 
-pub const CODE: &str = "ipl::lint::no_rights_in";
+pub const CODE: Code = Code::NoRightsIn;
 
 pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
     let effective = cx.model.agreement.as_ref().and_then(|a| a.effective);
@@ -238,7 +238,7 @@ fn no_title(cx: &LintCtx, grant: &GrantInfo, title: &Title) -> Diagnostic {
         .iter()
         .map(|(p, _)| format!("`{}`", cx.model.party(*p).name))
         .collect();
-    let mut diag = Diagnostic::warning(
+    let mut diag = Diagnostic::new(
         CODE,
         at.file,
         at.span,
@@ -337,7 +337,7 @@ fn report_denied(
     } else {
         (format!("{by} denies it"), format!("is denied by {by}"))
     };
-    let mut diag = Diagnostic::warning(
+    let mut diag = Diagnostic::new(
         CODE,
         grant.label_location.file,
         grant.label_location.span,

@@ -43,14 +43,14 @@
 //! }
 //! ```
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::names::ClauseId;
 use crate::partition::Search;
 use crate::syntax::ast::ClauseKind;
 
 use super::context::LintCtx;
 
-pub const CODE: &str = "ipl::lint::shadowed_clause";
+pub const CODE: Code = Code::ShadowedClause;
 
 pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
     for (id, clause) in cx.clauses() {
@@ -143,7 +143,7 @@ fn report(
         ClauseKind::Permit => ("permitted", "permit"),
         _ => ("forbidden", "forbid"),
     };
-    Diagnostic::warning(
+    Diagnostic::new(
         CODE,
         cx.head(inner).file,
         cx.head(inner).span,

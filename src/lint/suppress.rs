@@ -35,7 +35,7 @@ impl Allows {
 
     /// Is the finding inside an item whose comments allow its code?
     pub fn allows(&self, diag: &Diagnostic) -> bool {
-        let name = diag.code.strip_prefix(PREFIX).unwrap_or(diag.code);
+        let name = diag.code.name();
         let at = diag.location.span.start as usize;
         self.items.iter().any(|(file, span, names)| {
             *file == diag.location.file && span.contains(at) && names.iter().any(|n| n == name)

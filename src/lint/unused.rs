@@ -44,14 +44,14 @@
 
 use std::collections::HashSet;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::names::{AssetSelector, Hierarchy, Model, NodeId};
 use crate::syntax::ast::{self, ItemKind};
 use crate::syntax::refs::{Occurrence, SymKind, occurrences};
 
 use super::context::LintCtx;
 
-pub const CODE: &str = "ipl::lint::unused";
+pub const CODE: Code = Code::Unused;
 
 /// Every name written where a declaration is referred to, per namespace.
 #[derive(Default)]
@@ -76,7 +76,7 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
     for (file, tree) in &cx.policy.syntax {
         for item in &tree.items {
             let unused = |what: &str, id: &ast::Ident, help: &str| {
-                Diagnostic::warning(
+                Diagnostic::new(
                     CODE,
                     *file,
                     id.span,
@@ -119,7 +119,7 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
                             && reported_tags.insert(name)
                         {
                             out.push(
-                                Diagnostic::warning(
+                                Diagnostic::new(
                                     CODE,
                                     *file,
                                     tag.span,
@@ -226,7 +226,7 @@ fn nodes(
             ),
         };
         out.push(
-            Diagnostic::warning(CODE, location.file, location.span, message)
+            Diagnostic::new(CODE, location.file, location.span, message)
                 .with_label("named nowhere, nor any node above or below it")
                 .with_help(help.to_string()),
         );

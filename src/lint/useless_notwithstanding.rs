@@ -45,12 +45,12 @@
 //! }
 //! ```
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::names::ClauseId;
 
 use super::context::LintCtx;
 
-pub const CODE: &str = "ipl::lint::useless_notwithstanding";
+pub const CODE: Code = Code::UselessNotwithstanding;
 
 /// More clause pairs than this behind one priority and the lint does not
 /// look: a long chain of priorities is deliberate.
@@ -92,8 +92,7 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let o = cx.clause(other);
-            out.push(
-                Diagnostic::warning(
+            let mut diag = Diagnostic::new(
                     CODE,
                     target.location.file,
                     target.location.span,
@@ -109,8 +108,11 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
                 .with_help(format!(
                     "remove `notwithstanding {}`, or check that it names the clause that clause {} should override",
                     o.label, clause.label
-                )),
-            );
+                ));
+            if let Some(fix) = super::fixes::remove_notwithstanding(cx, target.location) {
+                diag = diag.with_fix(fix);
+            }
+            out.push(diag);
         }
     }
 }

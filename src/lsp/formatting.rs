@@ -1,6 +1,7 @@
 //! Document formatting through `ipcheck fmt`: one edit replacing the whole
 //! document when its canonical form differs.
 
+use crate::diagnostic::Family;
 use lsp_types::{Position, Range, TextEdit};
 
 use crate::fmt;
@@ -16,7 +17,7 @@ pub fn format(text: &str) -> Result<Option<Vec<TextEdit>>, String> {
     let formatted = match fmt::format_source(text) {
         Ok(formatted) => formatted,
         Err(diags) => {
-            return if diags.iter().all(|d| d.code.starts_with("ipl::syntax::")) {
+            return if diags.iter().all(|d| d.code.family() == Family::Syntax) {
                 Ok(None)
             } else {
                 Err(diags

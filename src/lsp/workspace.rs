@@ -12,7 +12,7 @@ use lsp_types::{PublishDiagnosticsParams, Uri};
 use super::convert;
 use super::diagnostics;
 use crate::decide::{DecisionRecord, Engine};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::lint::{self, LintOptions};
 use crate::names::Model;
 use crate::policy::{self, Policy};
@@ -164,8 +164,8 @@ impl Analysis {
 }
 
 fn internal_error(what: &str) -> Diagnostic {
-    Diagnostic::error(
-        "ipl::internal",
+    Diagnostic::new(
+        Code::Internal,
         FileId(0),
         Span::at(0),
         format!("ipcheck failed while {what}; please report this as a bug"),

@@ -5,7 +5,7 @@ use jiff::civil::Date;
 
 use super::{Action, Model, NameRef, PartyRef, did_you_mean, unknown};
 use crate::dates;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::span::FileId;
 use crate::syntax::ast::{self, ActionSyntax, NoticeGiven};
 
@@ -24,8 +24,8 @@ pub fn resolve_action(
             Some(NameRef::Party(p)) => Some(*p),
             Some(NameRef::Group(_)) => {
                 diags.push(
-                    Diagnostic::error(
-                        "ipl::names::group_not_allowed",
+                    Diagnostic::new(
+                        Code::GroupNotAllowed,
                         file,
                         id.span,
                         format!(
@@ -42,7 +42,7 @@ pub fn resolve_action(
                 let suggestion =
                     did_you_mean(&id.name, model.parties.iter().map(|p| p.name.as_str()));
                 diags.push(unknown(
-                    "ipl::names::unknown_party",
+                    Code::UnknownParty,
                     "party",
                     id,
                     file,
@@ -58,7 +58,7 @@ pub fn resolve_action(
             let suggestion =
                 did_you_mean(&id.name, model.verbs.nodes.iter().map(|n| n.name.as_str()));
             diags.push(unknown(
-                "ipl::names::unknown_verb",
+                Code::UnknownVerb,
                 "verb",
                 id,
                 file,
@@ -73,7 +73,7 @@ pub fn resolve_action(
         if found.is_none() {
             let suggestion = did_you_mean(&id.name, model.asset_ids.keys().map(String::as_str));
             diags.push(unknown(
-                "ipl::names::unknown_asset",
+                Code::UnknownAsset,
                 "asset",
                 id,
                 file,
@@ -135,7 +135,7 @@ pub fn resolve_action(
             None => {
                 let suggestion = did_you_mean(&id.name, model.fact_ids.keys().map(String::as_str));
                 diags.push(unknown(
-                    "ipl::names::unknown_fact",
+                    Code::UnknownFact,
                     "fact",
                     id,
                     file,
@@ -156,7 +156,7 @@ pub fn resolve_action(
             None => {
                 let suggestion = did_you_mean(&id.name, model.event_ids.keys().map(String::as_str));
                 diags.push(unknown(
-                    "ipl::names::unknown_event",
+                    Code::UnknownEvent,
                     "event",
                     id,
                     file,
@@ -170,8 +170,8 @@ pub fn resolve_action(
         Some(d) => d.value,
         None => {
             diags.push(
-                Diagnostic::error(
-                    "ipl::names::incomplete_action",
+                Diagnostic::new(
+                    Code::IncompleteAction,
                     file,
                     a.span,
                     "the action has no date",
@@ -186,8 +186,8 @@ pub fn resolve_action(
         && matches!(v.name.as_str(), "license" | "sublicense" | "assign")
     {
         diags.push(
-            Diagnostic::error(
-                "ipl::names::incomplete_action",
+            Diagnostic::new(
+                Code::IncompleteAction,
                 file,
                 v.span,
                 format!("`{}` needs a counterparty", v.name),
@@ -235,9 +235,9 @@ fn node(
     if found.is_none() {
         let suggestion = did_you_mean(&id.name, tree.nodes.iter().map(|n| n.name.as_str()));
         let code = if noun == "field" {
-            "ipl::names::unknown_field"
+            Code::UnknownField
         } else {
-            "ipl::names::unknown_territory"
+            Code::UnknownTerritory
         };
         diags.push(unknown(
             code,
@@ -262,8 +262,8 @@ fn counterparty(
         Some(NameRef::Party(p)) => Some(PartyRef::Known(*p)),
         Some(NameRef::Group(_)) => {
             diags.push(
-                Diagnostic::error(
-                    "ipl::names::group_not_allowed",
+                Diagnostic::new(
+                    Code::GroupNotAllowed,
                     file,
                     id.span,
                     format!("`{}` is a group; name one party here", id.name),

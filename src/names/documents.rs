@@ -10,7 +10,7 @@ use super::{
     AmendmentId, AmendmentInfo, DeclaredInfo, EventId, FactId, InForce, InstrumentId,
     InstrumentInfo, LabelRef, Located, Resolver, did_you_mean, loc, unknown,
 };
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{FileId, Location};
 use crate::syntax::ast::{self, ItemKind};
 
@@ -38,8 +38,8 @@ impl Resolver {
                 };
                 if let Some(first) = header {
                     self.diags.push(
-                        Diagnostic::error(
-                            "ipl::names::second_document",
+                        Diagnostic::new(
+                            Code::SecondDocument,
                             file,
                             id_span,
                             format!("a second `instrument` or `amendment` line in one file ({what})"),
@@ -118,7 +118,7 @@ impl Resolver {
                             let names = self.model.instrument_ids.keys().map(String::as_str);
                             let suggestion = did_you_mean(&target.name, names);
                             self.diags.push(unknown(
-                                "ipl::names::unknown_instrument",
+                                Code::UnknownInstrument,
                                 "instrument",
                                 target,
                                 file,
@@ -136,8 +136,8 @@ impl Resolver {
             if let (Some(date), Some(start)) = (amendment.effective, effective)
                 && date < start
             {
-                let mut diag = Diagnostic::error(
-                    "ipl::check::amendment_before_agreement",
+                let mut diag = Diagnostic::new(
+                    Code::AmendmentBeforeAgreement,
                     amendment.label_location.file,
                     amendment.label_location.span,
                     format!(
@@ -202,8 +202,8 @@ impl Resolver {
             let other_label = self.model.amendments[other_amendment.index()].label.clone();
             let this_label = self.model.amendments[amendment.index()].label.clone();
             self.diags.push(
-                Diagnostic::error(
-                    "ipl::check::amended_twice_same_day",
+                Diagnostic::new(
+                    Code::AmendedTwiceSameDay,
                     file,
                     id.span,
                     format!(
@@ -299,7 +299,7 @@ impl Resolver {
                             span: removed.location.span,
                         };
                         self.diags.push(unknown(
-                            "ipl::names::unknown_label",
+                            Code::UnknownLabel,
                             "clause or grant",
                             &id,
                             removed.location.file,

@@ -13,7 +13,7 @@ pub use action::resolve_action;
 pub use model::*;
 
 use crate::dates;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::span::{FileId, Location, Span};
 use crate::syntax::ast::{self, AssetClass, AssetType, ItemKind, TreeKind};
 
@@ -74,18 +74,22 @@ pub fn did_you_mean<'a>(
 
 /// An "unknown X" diagnostic with a suggestion when there is one.
 pub(crate) fn unknown(
-    code: &'static str,
+    code: Code,
     what: &str,
     id: &ast::Ident,
     file: FileId,
     suggestion: Option<&str>,
     otherwise: &str,
 ) -> Diagnostic {
-    let diag = Diagnostic::error(code, file, id.span, format!("unknown {what} `{}`", id.name));
+    let diag = Diagnostic::new(code, file, id.span, format!("unknown {what} `{}`", id.name));
     match suggestion {
         Some(s) => diag
             .with_label(format!("did you mean `{s}`?"))
-            .with_help(format!("write `{s}`, or {otherwise}")),
+            .with_help(format!("write `{s}`, or {otherwise}"))
+            .with_fix(Fix::unsafe_(
+                format!("Replace with `{s}`"),
+                vec![Edit::replace(file, id.span, s)],
+            )),
         None => diag
             .with_label(format!("no {what} of this name"))
             .with_help(otherwise.to_string()),
@@ -373,7 +377,7 @@ impl Resolver {
                     let suggestion = did_you_mean(&node.id.name, builtins);
                     self.diags.push(
                         unknown(
-                            "ipl::names::unknown_parent_verb",
+                            Code::UnknownParentVerb,
                             "verb",
                             &node.id,
                             file,
@@ -390,8 +394,8 @@ impl Resolver {
                 (_, Some(first)) => {
                     let first_loc = hierarchy.nodes[first.index()].location;
                     let noun = tree.kind.node_noun();
-                    let mut diag = Diagnostic::error(
-                        "ipl::names::duplicate_node",
+                    let mut diag = Diagnostic::new(
+                        Code::DuplicateNode,
                         file,
                         node.id.span,
                         format!("{noun} `{}` is declared twice", node.id.name),
@@ -465,8 +469,8 @@ impl Resolver {
     fn agreement(&mut self, a: &ast::Agreement, file: FileId, span: Span) {
         if let Some(first) = &self.model.agreement {
             self.diags.push(
-                Diagnostic::error(
-                    "ipl::names::duplicate_agreement",
+                Diagnostic::new(
+                    Code::DuplicateAgreement,
                     file,
                     a.keyword,
                     "a second `agreement` block",
@@ -515,8 +519,8 @@ impl Resolver {
             Some(NameRef::Party(p)) => Some(*p),
             Some(NameRef::Group(_)) => {
                 self.diags.push(
-                    Diagnostic::error(
-                        "ipl::names::group_not_allowed",
+                    Diagnostic::new(
+                        Code::GroupNotAllowed,
                         file,
                         id.span,
                         format!("`{}` is a group, but {role} must be one party", id.name),
@@ -536,7 +540,7 @@ impl Resolver {
     fn unknown_party(&self, id: &ast::Ident, file: FileId) -> Diagnostic {
         let suggestion = did_you_mean(&id.name, self.model.names.keys().map(String::as_str));
         unknown(
-            "ipl::names::unknown_party",
+            Code::UnknownParty,
             "party or group",
             id,
             file,
@@ -656,8 +660,8 @@ impl Resolver {
                 .iter()
                 .find(|m| &m.name == next_name)
                 .map_or(Span::default(), |m| m.span);
-            let mut diag = Diagnostic::error(
-                "ipl::names::group_cycle",
+            let mut diag = Diagnostic::new(
+                Code::GroupCycle,
                 *file,
                 at,
                 format!("groups contain each other: {} → {}", names.join(" → "), names[0]),
@@ -714,7 +718,7 @@ impl Resolver {
                 let suggestion = did_you_mean(&id.name, all.iter().map(|(w, _)| *w));
                 let choices: Vec<&str> = all.iter().map(|(w, _)| *w).collect();
                 self.diags.push(unknown(
-                    "ipl::names::unknown_asset_word",
+                    Code::UnknownAssetWord,
                     &format!("asset {what}"),
                     id,
                     file,
@@ -754,7 +758,7 @@ impl Resolver {
             let suggestion =
                 did_you_mean(&id.name, self.model.asset_ids.keys().map(String::as_str));
             self.diags.push(unknown(
-                "ipl::names::unknown_asset",
+                Code::UnknownAsset,
                 "asset",
                 id,
                 file,
@@ -780,13 +784,12 @@ impl Resolver {
             let suggestion =
                 did_you_mean(&id.name, hierarchy.nodes.iter().map(|n| n.name.as_str()));
             let (code, how) = match kind {
-                TreeKind::Fields => ("ipl::names::unknown_field", "add it to the `fields` tree"),
-                TreeKind::Territories => (
-                    "ipl::names::unknown_territory",
-                    "add it to the `territories` tree",
-                ),
+                TreeKind::Fields => (Code::UnknownField, "add it to the `fields` tree"),
+                TreeKind::Territories => {
+                    (Code::UnknownTerritory, "add it to the `territories` tree")
+                }
                 TreeKind::Actions => (
-                    "ipl::names::unknown_verb",
+                    Code::UnknownVerb,
                     "use a built-in verb or add one under a built-in parent: `actions { exploit { lease } }`",
                 ),
             };
@@ -805,8 +808,8 @@ impl Resolver {
     fn clause(&mut self, id: ClauseId, c: &ast::Clause, file: FileId) {
         if c.heads.is_empty() {
             self.diags.push(
-                Diagnostic::error(
-                    "ipl::names::missing_head",
+                Diagnostic::new(
+                    Code::MissingHead,
                     file,
                     c.label.span,
                     format!("clause `{}` has no `permit`, `forbid` or `oblige` line", c.label.name),
@@ -817,8 +820,8 @@ impl Resolver {
         }
         for extra in c.heads.iter().skip(1) {
             self.diags.push(
-                Diagnostic::error(
-                    "ipl::names::second_head",
+                Diagnostic::new(
+                    Code::SecondHead,
                     file,
                     extra.kind.span,
                     format!("clause `{}` has a second head line", c.label.name),
@@ -943,8 +946,8 @@ impl Resolver {
                     compiled.notwithstanding.push(Located { value: *other, location: loc(file, target.span) })
                 }
                 Some(LabelRef::Grant(_)) => self.diags.push(
-                    Diagnostic::error(
-                        "ipl::names::notwithstanding_grant",
+                    Diagnostic::new(
+                        Code::NotwithstandingGrant,
                         file,
                         target.span,
                         format!("`{}` is a grant; `notwithstanding` names clauses", target.name),
@@ -956,7 +959,7 @@ impl Resolver {
                     let labels = self.model.clauses.iter().map(|c| c.label.as_str());
                     let suggestion = did_you_mean(&target.name, labels);
                     self.diags.push(unknown(
-                        "ipl::names::unknown_label",
+                        Code::UnknownLabel,
                         "clause",
                         target,
                         file,
@@ -1012,7 +1015,7 @@ impl Resolver {
     fn unknown_event(&self, id: &ast::Ident, file: FileId) -> Diagnostic {
         let suggestion = did_you_mean(&id.name, self.model.event_ids.keys().map(String::as_str));
         unknown(
-            "ipl::names::unknown_event",
+            Code::UnknownEvent,
             "event",
             id,
             file,
@@ -1024,7 +1027,7 @@ impl Resolver {
     fn unknown_fact(&self, id: &ast::Ident, file: FileId) -> Diagnostic {
         let suggestion = did_you_mean(&id.name, self.model.fact_ids.keys().map(String::as_str));
         unknown(
-            "ipl::names::unknown_fact",
+            Code::UnknownFact,
             "fact",
             id,
             file,
@@ -1054,8 +1057,8 @@ impl Resolver {
         }
         if shifted.is_none() {
             self.diags.push(
-                Diagnostic::error(
-                    "ipl::names::date_out_of_range",
+                Diagnostic::new(
+                    Code::DateOutOfRange,
                     file,
                     t.span,
                     "this date lies beyond the calendar",
@@ -1194,7 +1197,7 @@ impl Resolver {
         {
             let suggestion = did_you_mean(&by.name, self.model.labels.keys().map(String::as_str));
             self.diags.push(unknown(
-                "ipl::names::unknown_label",
+                Code::UnknownLabel,
                 "clause or grant",
                 by,
                 file,
@@ -1229,8 +1232,8 @@ impl Resolver {
 }
 
 fn no_expiry(file: FileId, span: Span, what: &str) -> Diagnostic {
-    Diagnostic::error(
-        "ipl::names::no_expiry",
+    Diagnostic::new(
+        Code::NoExpiry,
         file,
         span,
         format!("`{what}` needs an expiry, but the agreement is open-ended"),
@@ -1241,8 +1244,8 @@ fn no_expiry(file: FileId, span: Span, what: &str) -> Diagnostic {
 
 /// A label used a second time, with where it was first used.
 fn duplicate_label(id: &ast::Ident, file: FileId, first: Location, help: &str) -> Diagnostic {
-    Diagnostic::error(
-        "ipl::names::duplicate_label",
+    Diagnostic::new(
+        Code::DuplicateLabel,
         file,
         id.span,
         format!("label `{}` is used twice", id.name),
@@ -1253,8 +1256,8 @@ fn duplicate_label(id: &ast::Ident, file: FileId, first: Location, help: &str) -
 }
 
 fn duplicate(what: &str, id: &ast::Ident, file: FileId, first: Location) -> Diagnostic {
-    Diagnostic::error(
-        "ipl::names::duplicate_name",
+    Diagnostic::new(
+        Code::DuplicateName,
         file,
         id.span,
         format!("{what} `{}` is declared twice", id.name),

@@ -8,19 +8,19 @@ use std::collections::HashMap;
 use std::io;
 
 use super::Emitter;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::source::SourceMap;
 
 /// How many findings of one code a policy shows.
 pub const SHOWN_PER_CODE: usize = 100;
 
 /// The code of the note that says how many findings were left out.
-pub const MORE_FINDINGS: &str = "ipl::report::more_findings";
+pub const MORE_FINDINGS: Code = Code::ReportMoreFindings;
 
 /// Counts findings per code in the current policy.
 pub struct Cap {
     limit: usize,
-    seen: HashMap<&'static str, usize>,
+    seen: HashMap<Code, usize>,
     /// Per capped code, in order of first omission: the first finding left
     /// out and how many were.
     omitted: Vec<(Diagnostic, usize)>,
@@ -41,7 +41,7 @@ impl Cap {
 
     /// Whether to show `diag`; if not, it is counted for the note.
     pub fn shows(&mut self, diag: &Diagnostic, sources: &SourceMap) -> bool {
-        if diag.code.is_empty() || diag.code == MORE_FINDINGS {
+        if diag.code.is_note() || diag.code == MORE_FINDINGS {
             return true;
         }
         let seen = self.seen.entry(diag.code).or_insert(0);
@@ -88,6 +88,7 @@ pub fn note(first: &Diagnostic, omitted: usize, limit: usize) -> Diagnostic {
         help: Some(format!(
             "a policy lists the first {limit} findings of each code; `--format json` lists every one"
         )),
+        fix: None,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::decide::duties::DutyOutcome;
 use crate::decide::{DecisionRecord, Status};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::source::SourceMap;
 use crate::span::Location;
 use crate::syntax::ast::Decision;
@@ -135,13 +135,14 @@ fn status_text(status: &Status) -> String {
 /// A note: an unnumbered diagnostic used only to draw a snippet.
 fn note(location: Location, message: String, label: String) -> Diagnostic {
     Diagnostic {
-        code: "",
+        code: Code::Note,
         severity: Severity::Info,
         message,
         location,
         label: Some(label),
         related: Vec::new(),
         help: None,
+        fix: None,
     }
 }
 

@@ -91,7 +91,7 @@ pub fn command_line_in(diag: &Diagnostic, sources: &SourceMap, paths: &Paths) ->
             properties.push(format!("endColumn={}", (r.end_column - 1).max(r.column)));
         }
     }
-    properties.push(format!("title={}", escape_property(diag.code)));
+    properties.push(format!("title={}", escape_property(diag.code.as_str())));
     let mut message = diag.message.clone();
     if let Some(help) = &diag.help {
         message.push_str(&format!("\nhelp: {help}"));

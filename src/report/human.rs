@@ -107,7 +107,7 @@ impl View {
                 related.push(View::note(&r.message, r.location, sources));
             }
         }
-        let help = match (&diag.help, diag.code.is_empty()) {
+        let help = match (&diag.help, diag.code.is_note()) {
             (Some(h), false) => Some(format!("{}\ndocs: ipcheck explain {}", clip(h), diag.code)),
             (None, false) => Some(format!("docs: ipcheck explain {}", diag.code)),
             (help, true) => help.as_deref().map(clip),
@@ -115,7 +115,7 @@ impl View {
         let (source, labels) = snippet(sources, file, spans);
         View {
             message: clip(&diag.message),
-            code: (!diag.code.is_empty()).then(|| diag.code.to_string()),
+            code: (!diag.code.is_note()).then(|| diag.code.to_string()),
             severity: match diag.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Code, Diagnostic};
 use crate::source::SourceMap;
 use crate::span::Location;
 
@@ -58,7 +58,7 @@ pub struct RelatedRecord {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DiagnosticRecord {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: &'static str,
     pub message: String,
     #[serde(flatten)]
@@ -66,6 +66,27 @@ pub struct DiagnosticRecord {
     pub label: Option<String>,
     pub help: Option<String>,
     pub related: Vec<RelatedRecord>,
+    /// The fix the diagnostic carries, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<FixRecord>,
+}
+
+/// A fix: its title, whether `lint --fix` applies it (`safe`) or only
+/// `--unsafe-fixes` does, and its edits.
+#[derive(Debug, Clone, Serialize)]
+pub struct FixRecord {
+    pub title: String,
+    pub applicability: Applicability,
+    pub edits: Vec<EditRecord>,
+}
+
+/// One edit: the region replaced (empty for an insertion) and the text
+/// put there.
+#[derive(Debug, Clone, Serialize)]
+pub struct EditRecord {
+    #[serde(flatten)]
+    pub region: Region,
+    pub replacement: String,
 }
 
 impl DiagnosticRecord {
@@ -85,6 +106,18 @@ impl DiagnosticRecord {
                     message: r.message.clone(),
                 })
                 .collect(),
+            fix: diag.fix.as_ref().map(|f| FixRecord {
+                title: f.title.clone(),
+                applicability: f.applicability,
+                edits: f
+                    .edits
+                    .iter()
+                    .map(|e| EditRecord {
+                        region: Region::of(e.location, sources),
+                        replacement: e.replacement.clone(),
+                    })
+                    .collect(),
+            }),
         }
     }
 }

@@ -19,7 +19,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::decide::DecisionRecord;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Family, Severity};
 use crate::source::SourceMap;
 use crate::span::Location;
 use crate::syntax::ast::Decision;
@@ -435,16 +435,15 @@ impl<'w> Reporter<'w> {
 /// what stops the run, then errors of the language, failed scenarios,
 /// decisions, and lints last. Annotations and truncated reports keep the
 /// most relevant.
-pub fn relevance(code: &str) -> u8 {
-    let family = code.rsplit_once("::").map_or(code, |(f, _)| f);
-    match family {
-        "ipl::config" | "ipl::source" | "ipl" => 0,
-        "ipl::syntax" => 1,
-        "ipl::names" => 2,
-        "ipl::check" => 3,
-        "ipl::test" => 4,
-        "ipl::proposal" | "ipl::eval" => 5,
-        _ => 6,
+pub fn relevance(code: Code) -> u8 {
+    match code.family() {
+        Family::Config | Family::Source | Family::Internal | Family::Fmt => 0,
+        Family::Syntax => 1,
+        Family::Names => 2,
+        Family::Check => 3,
+        Family::Test => 4,
+        Family::Proposal | Family::Eval => 5,
+        Family::Lint | Family::Report => 6,
     }
 }
 

@@ -20,7 +20,7 @@ use serde::Serialize;
 use super::json::Region;
 use super::paths::{Paths, encode_path};
 use super::{DecisionEntry, EmitOptions, Emitter, NotRun, Outcome, ScenarioResult, Summary};
-use crate::diagnostic::{Diagnostic, Severity, docs_url};
+use crate::diagnostic::{Code, Diagnostic, Severity, docs_url};
 use crate::source::SourceMap;
 use crate::span::Location;
 
@@ -172,7 +172,7 @@ pub struct SarifEmitter<'w> {
     paths: Paths,
     notifications: Vec<Notification>,
     rules: Vec<Rule>,
-    rule_index: HashMap<&'static str, usize>,
+    rule_index: HashMap<Code, usize>,
     results: Vec<SarifResult>,
     /// How often each fingerprint has been seen: the occurrence number
     /// tells identical flagged lines apart.
@@ -192,15 +192,15 @@ impl<'w> SarifEmitter<'w> {
         }
     }
 
-    fn rule(&mut self, code: &'static str, severity: Severity) -> usize {
-        if let Some(&i) = self.rule_index.get(code) {
+    fn rule(&mut self, code: Code, severity: Severity) -> usize {
+        if let Some(&i) = self.rule_index.get(&code) {
             return i;
         }
-        let section = crate::docs::section(code);
+        let section = crate::docs::section(code.as_str());
         let summary = section.map_or_else(|| code.to_string(), |s| s.summary());
         let description = section.map_or_else(|| code.to_string(), |s| s.description());
         let body = section.map_or_else(String::new, |s| s.body.trim().to_string());
-        let name = code.rsplit("::").next().unwrap_or(code).to_string();
+        let name = code.name().to_string();
         self.rules.push(Rule {
             id: code.to_string(),
             name,
@@ -358,12 +358,12 @@ fn artifact(name: &str) -> ArtifactLocation {
 /// over the code, the file name and the flagged lines' text (each line
 /// trimmed), so that it does not change when lines above are added or
 /// removed, or the lines re-indented.
-pub fn fingerprint(code: &str, location: Location, sources: &SourceMap) -> String {
+pub fn fingerprint(code: Code, location: Location, sources: &SourceMap) -> String {
     let file = sources.get(location.file).map_or("", |f| f.name.as_str());
     let flagged = super::flagged_text(location, sources);
     let text: Vec<&str> = flagged.lines().map(str::trim).collect();
     let mut hasher = fnv::FnvHasher::default();
-    for part in [code, file, &text.join("\n")] {
+    for part in [code.as_str(), file, &text.join("\n")] {
         hasher.write(part.as_bytes());
         hasher.write_u8(0);
     }

@@ -8,7 +8,7 @@ pub mod split;
 
 pub use parser::{IplParser, Rule, parse_cents, parse_date, parse_hundredths, rule_name};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::span::{FileId, Span};
 use ast::{ActionSyntax, File, Item};
 
@@ -56,32 +56,48 @@ fn explain_syntax_error(
     let found = text.get(diag.location.span.range()).unwrap_or("");
     let name = split::item_name(chunk_text).unwrap_or_else(|| "the item".to_string());
     // `} clause 1.2 {`: an item keyword where the item should have ended.
-    if diag.code == "ipl::syntax::unexpected_token" && split::is_item_keyword(found) {
+    if diag.code == Code::UnexpectedToken && split::is_item_keyword(found) {
         let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
         if !text[line_start..at].trim().is_empty() {
-            return Diagnostic::error(
-                "ipl::syntax::items_on_one_line",
+            return Diagnostic::new(
+                Code::ItemsOnOneLine,
                 file,
                 diag.location.span,
                 format!("`{found}` starts a new item on the line of {name}"),
             )
             .with_label("a new item starts here")
-            .with_help("each item starts on its own line: put a line break before it");
+            .with_help("each item starts on its own line: put a line break before it")
+            .with_fix(Fix::safe(
+                "Start the item on its own line",
+                vec![Edit::replace(
+                    file,
+                    Span::new(text[..at].trim_end().len(), at),
+                    "\n",
+                )],
+            ));
         }
     }
     // `clause 1.1 {` … and the next item begins: the `{` was never closed.
-    if diag.code == "ipl::syntax::unexpected_end"
+    if diag.code == Code::UnexpectedEnd
         && let Some(open) = split::unclosed_brace(chunk_text)
     {
         let open = chunk.start + open;
-        let mut closed = Diagnostic::error(
-            "ipl::syntax::unclosed_item",
+        let mut closed = Diagnostic::new(
+            Code::UnclosedItem,
             file,
             Span::new(open, open + 1),
             format!("{name} is not closed"),
         )
         .with_label("this `{` has no `}`")
-        .with_help("close it with `}` before the next item begins");
+        .with_help("close it with `}` before the next item begins")
+        .with_fix(Fix::unsafe_(
+            format!("Close {name} before the next item"),
+            vec![Edit::insert(
+                file,
+                (chunk.start + chunk_text.trim_end().len()) as u32,
+                "\n}",
+            )],
+        ));
         let next = chunk.end;
         if next < text.len() {
             let word_end = text[next..]
@@ -158,19 +174,19 @@ mod tests {
             ")".repeat(200_000)
         );
         let (_, diags) = parse(&parens);
-        assert_eq!(diags[0].code, "ipl::syntax::too_deep");
+        assert_eq!(diags[0].code, Code::TooDeep);
         let nots = format!(
             "clause 1 {{ permit use when {} exclusive }}",
             "not ".repeat(200_000)
         );
         let (_, diags) = parse(&nots);
-        assert_eq!(diags[0].code, "ipl::syntax::too_deep");
+        assert_eq!(diags[0].code, Code::TooDeep);
         let affiliates = format!(
             "clause 1 {{ permit use by {} catl }}",
             "affiliates of ".repeat(200_000)
         );
         let (_, diags) = parse(&affiliates);
-        assert_eq!(diags[0].code, "ipl::syntax::too_deep");
+        assert_eq!(diags[0].code, Code::TooDeep);
     }
 }
 #[cfg(test)]

@@ -5,7 +5,7 @@ use pest::Parser as _;
 use pest::iterators::Pair;
 
 use super::ast::*;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::span::{FileId, Span};
 
 #[derive(pest_derive::Parser)]
@@ -101,9 +101,9 @@ fn syntax_error(
         format!("unexpected {found_text}, expected {}", join_or(&expected))
     };
     let code = if found.is_empty() {
-        "ipl::syntax::unexpected_end"
+        Code::UnexpectedEnd
     } else {
-        "ipl::syntax::unexpected_token"
+        Code::UnexpectedToken
     };
     let span = Span::new(offset + pos, offset + pos + found.len());
     let help = if expected.len() <= 3 && !expected.is_empty() {
@@ -113,7 +113,7 @@ fn syntax_error(
     } else {
         "see docs/language.md for what may appear here".to_string()
     };
-    Diagnostic::error(code, file, span, message)
+    Diagnostic::new(code, file, span, message)
         .with_label(if found.is_empty() {
             format!("{what} ends here")
         } else {
@@ -429,8 +429,8 @@ impl Builder {
             (Some(_), u) if u.starts_with("day") => DurationUnit::CalendarDays,
             (Some(k), _) => {
                 self.push_later(
-                    Diagnostic::error(
-                        "ipl::syntax::day_kind_without_days",
+                    Diagnostic::new(
+                        Code::DayKindWithoutDays,
                         self.file,
                         span,
                         format!("`{k}` qualifies days only"),
@@ -472,14 +472,18 @@ impl Builder {
         if !between.contains(',') && !between.contains('\n') {
             let span = Span::new(self.offset + at, self.offset + at + between.len());
             self.push_later(
-                Diagnostic::error(
-                    "ipl::syntax::missing_separator",
+                Diagnostic::new(
+                    Code::MissingSeparator,
                     self.file,
                     span,
                     "list items need a separator",
                 )
                 .with_label("no `,` or line break here")
-                .with_help("separate the items with `,` or put each on its own line"),
+                .with_help("separate the items with `,` or put each on its own line")
+                .with_fix(Fix::safe(
+                    "Insert `,`",
+                    vec![Edit::insert(self.file, span.start, ",")],
+                )),
             );
         }
     }
@@ -980,7 +984,7 @@ impl Builder {
             };
             if duplicate {
                 self.push_later(
-                    Diagnostic::error("ipl::syntax::repeated_filter_word", self.file, part_span, "an asset filter names the same property twice")
+                    Diagnostic::new(Code::RepeatedFilterWord, self.file, part_span, "an asset filter names the same property twice")
                         .with_label("second one here")
                         .with_help("a filter holds at most one class, one type, one ownership word and one `tagged`; to select either of two, write two filters separated by `,`"),
                 );
@@ -1542,8 +1546,8 @@ impl Builder {
             };
             if repeated {
                 self.push_later(
-                    Diagnostic::error(
-                        "ipl::syntax::repeated_action_part",
+                    Diagnostic::new(
+                        Code::RepeatedActionPart,
                         self.file,
                         span,
                         format!("`{word}` is given twice in one action"),
@@ -1571,7 +1575,7 @@ fn set_once<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
 }
 
 pub fn nesting_too_deep(file: FileId, span: Span) -> Diagnostic {
-    Diagnostic::error("ipl::syntax::too_deep", file, span, "nesting too deep")
+    Diagnostic::new(Code::TooDeep, file, span, "nesting too deep")
         .with_label("nested more than 64 levels here")
         .with_help("split the condition or the tree into simpler parts")
 }

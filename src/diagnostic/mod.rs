@@ -1,9 +1,15 @@
 //! Diagnostics as data: a stable code, a severity, the places involved and
 //! a help line. Rendering lives in `report`.
 
+mod code;
+mod fix;
+
 use serde::Serialize;
 
 use crate::span::{FileId, Location, Span};
+
+pub use code::{Code, Family};
+pub use fix::{Applicability, Edit, Fix, apply};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -35,7 +41,7 @@ pub struct Related {
 pub struct Diagnostic {
     /// Stable code, e.g. `ipl::names::unknown_party`; documented in
     /// docs/diagnostics.md.
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     pub location: Location,
@@ -44,30 +50,24 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
     /// What to do about it.
     pub help: Option<String>,
+    /// The same, as edits a tool can apply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, file: FileId, span: Span, message: impl Into<String>) -> Self {
+    /// A finding with its code's default severity (configured levels
+    /// apply later).
+    pub fn new(code: Code, file: FileId, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
-            severity: Severity::Error,
+            severity: code.default_severity(),
             message: message.into(),
             location: Location { file, span },
             label: None,
             related: Vec::new(),
             help: None,
-        }
-    }
-
-    pub fn warning(
-        code: &'static str,
-        file: FileId,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, file, span, message)
+            fix: None,
         }
     }
 
@@ -78,6 +78,11 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
         self
     }
 
@@ -97,9 +102,10 @@ impl Diagnostic {
 /// The web address of a code's documentation: its section in
 /// docs/diagnostics.md or docs/lints.md, with the anchor GitHub gives the
 /// heading (lowercase, punctuation other than `-` and `_` dropped).
-pub fn docs_url(code: &str) -> String {
-    let page = crate::docs::section(code).map_or("diagnostics.md", |s| s.page);
+pub fn docs_url(code: Code) -> String {
+    let page = crate::docs::section(code.as_str()).map_or("diagnostics.md", |s| s.page);
     let anchor: String = code
+        .as_str()
         .chars()
         .filter(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
         .collect::<String>()
