@@ -4,6 +4,13 @@
 //! glob, and one proposal of three actions decided against each policy.
 //! The target is a whole check in under a second.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};

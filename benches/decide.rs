@@ -1,6 +1,13 @@
 //! Decisions per second: batches of generated actions against the example
 //! policy and against generated policies of 1,000 and 10,000 clauses.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 #[path = "support/peer.rs"]
 mod peer;
 

@@ -1,5 +1,12 @@
 //! `cargo bench --bench fmt`: formatting a generated policy of 10,000 clauses.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// A policy of `clauses` clauses in an untidy layout: a few declarations,

@@ -1,6 +1,13 @@
 //! Parse, resolve and check a generated policy of 10,000 clauses
 //! (about 1.5 MB): the front end's throughput in MB/s.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 #[path = "support/peer.rs"]
 mod peer;
 

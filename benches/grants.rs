@@ -3,6 +3,13 @@
 //! two small trees, over staggered periods), and the decisions the grants
 //! take part in. The figures are recorded in docs/performance.md.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use std::fmt::Write as _;
 use std::hint::black_box;
 

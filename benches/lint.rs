@@ -3,6 +3,13 @@
 //! loaded policy and including the load. The figures are recorded in
 //! docs/lints.md under "Performance".
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 #[path = "support/peer.rs"]
 mod peer;
 

@@ -6,6 +6,13 @@
 //! `server_round_trip` runs the whole server loop in process over an
 //! in-memory connection and waits for the notification.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use std::str::FromStr;
 
 use criterion::{Criterion, criterion_group, criterion_main};

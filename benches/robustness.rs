@@ -3,6 +3,13 @@
 //! (with and without the cap of 100 findings per code), and one error at
 //! a growing column of one long line.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use ipcheck::policy::analyze;
 use ipcheck::report::human::{Style, render};

@@ -4,6 +4,13 @@
 //! summary, comment size), paths from the repository root, inert Markdown,
 //! proposal metadata, `check FILE`, and the JUnit and GitLab formats.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

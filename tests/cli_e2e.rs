@@ -8,6 +8,13 @@
 //! above it is found and every path in the output is relative; any
 //! temporary path that still shows is replaced by `[TMP]`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -10,6 +10,13 @@
 //! time anchors, qualified objections, dated notices, pending answers and
 //! parties that join and leave, so monotonicity covers them.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use ipcheck::decide::Engine;
 use ipcheck::names::resolve_action;
 use ipcheck::policy::{Policy, analyze};

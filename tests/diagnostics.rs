@@ -6,6 +6,13 @@
 //! line is a comment naming the codes it must produce:
 //! `// expect: ipl::names::unknown_party, ipl::names::unknown_asset`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use std::path::{Path, PathBuf};
 
 use ipcheck::policy;

@@ -4,6 +4,13 @@
 //! and every documented code exists. Outside the table (src/diagnostic/
 //! code.rs) no source file spells a code as a string literal.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use std::path::Path;
 
 use ipcheck::diagnostic::Code;

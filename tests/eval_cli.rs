@@ -1,6 +1,13 @@
 //! `ipcheck eval` and `ipcheck test` end to end: decisions, exit codes,
 //! action files in every layout, and the human report.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 

@@ -3,6 +3,13 @@
 //! canonical form is a fixed point, parses to the same syntax tree, keeps
 //! every comment, and does not depend on the input layout.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use std::path::{Path, PathBuf};
 
 use ipcheck::fmt::format_source;

@@ -4,6 +4,13 @@
 //! of docs/ci.md, which must check the index rather than the working tree.
 //! Also: `action.yml` is a composite action with the documented inputs.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -2,6 +2,13 @@
 //! actions that failed without a word. One validation for every form an
 //! action comes in (`--action`, JSON, NDJSON, TOML).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

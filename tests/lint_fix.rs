@@ -2,6 +2,13 @@
 //! the fixtures under `tests/fixtures/fix/` (safe ones by default, unsafe
 //! ones with `--unsafe-fixes`, nothing written with `--diff`).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

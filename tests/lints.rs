@@ -6,6 +6,13 @@
 //! docs/lints.md is generated from the lint files' doc comments; its
 //! examples are linted too.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use std::path::{Path, PathBuf};
 
 use ipcheck::config::{Level, Levels};

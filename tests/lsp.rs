@@ -4,6 +4,13 @@
 //! Fixtures under `tests/fixtures/lsp/` are copied into a temporary
 //! directory; its path is replaced by `$DIR` in every snapshot.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};

@@ -1,6 +1,13 @@
 //! Bad input gets a clear error, never a panic: invalid UTF-8, BOM, CRLF,
 //! empty files, huge identifiers, deep nesting, random and mutated bytes.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use std::process::Command;
 
 use ipcheck::policy::analyze;

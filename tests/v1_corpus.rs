@@ -4,6 +4,13 @@
 //! the repository; every faulty policy under `tests/fixtures/v1-errors/`
 //! fails `ipcheck lint` with its own diagnostic, snapshotted.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

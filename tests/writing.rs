@@ -6,6 +6,13 @@
 //! FIFOs and symbolic links are made by the tests in temporary
 //! directories; device nodes only when the tests run as root (skipped with
 //! a message otherwise).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
 #![cfg(unix)]
 
 use std::fs;

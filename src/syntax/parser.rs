@@ -311,7 +311,11 @@ pub fn rule_name(rule: Rule) -> &'static str {
         kw_jointly_owned => "`jointly_owned`",
         kw_solely_owned => "`solely_owned`",
         kw_scenario => "`scenario`",
-        _ => UNNAMED,
+        // Rules no message names: they never reach "expected …" alone.
+        WHITESPACE | COMMENT | item_alone | agreement_line | party_attr | asset_line
+        | grant_line | clause_line | asset_item | filter_part | filter_word | party_item
+        | party_base | time_base | time_offset | primary | duty | action_alone | action_part
+        | keyword => UNNAMED,
     }
 }
 
@@ -445,7 +449,11 @@ impl Builder {
             (None, u) if u.starts_with("day") => DurationUnit::Days,
             (None, u) if u.starts_with("week") => DurationUnit::Weeks,
             (None, u) if u.starts_with("month") => DurationUnit::Months,
-            _ => DurationUnit::Years,
+            (None, u) if u.starts_with("year") => DurationUnit::Years,
+            (_, _) => {
+                self.internal(span, Rule::duration, "duration unit");
+                DurationUnit::Years
+            }
         };
         Duration { count, unit, span }
     }
@@ -488,8 +496,40 @@ impl Builder {
         }
     }
 
+    fn cmp(&self, pair: &Pair<Rule>) -> Cmp {
+        match pair.as_str() {
+            ">=" => Cmp::Ge,
+            "<=" => Cmp::Le,
+            ">" => Cmp::Gt,
+            "<" => Cmp::Lt,
+            "!=" => Cmp::Ne,
+            "=" | "==" => Cmp::Eq,
+            _ => {
+                self.internal(self.span(pair), pair.as_rule(), "comparison");
+                Cmp::Eq
+            }
+        }
+    }
+
     fn push_later(&self, diag: Diagnostic) {
         self.diags.borrow_mut().push(diag);
+    }
+
+    /// A shape of the parse tree the builder does not know: a grammar
+    /// change it was not taught. Reported as an internal error (the policy
+    /// then has errors, so nothing is decided on the placeholder the
+    /// caller returns), never answered with an invented value.
+    fn internal(&self, span: Span, rule: Rule, reading: &str) {
+        self.push_later(
+            Diagnostic::new(
+                Code::Internal,
+                self.file,
+                span,
+                format!("ipcheck cannot read this {reading}: its parser produced `{rule:?}`, which the syntax tree builder does not know"),
+            )
+            .with_label("not understood")
+            .with_help("this is a bug in ipcheck: please report it with this file"),
+        );
     }
 
     fn item(&mut self, pair: Pair<Rule>) -> ItemKind {
@@ -506,7 +546,11 @@ impl Builder {
             Rule::event => ItemKind::Event(self.declared(pair)),
             Rule::instrument => ItemKind::Instrument(self.instrument(pair)),
             Rule::amendment => ItemKind::Amendment(self.amendment(pair)),
-            _ => ItemKind::Scenario(self.scenario(pair)),
+            Rule::scenario => ItemKind::Scenario(self.scenario(pair)),
+            other => {
+                self.internal(self.span(&pair), other, "item");
+                ItemKind::Scenario(self.scenario(pair))
+            }
         }
     }
 
@@ -678,7 +722,11 @@ impl Builder {
                 let kind = match p.as_str() {
                     "fields" => TreeKind::Fields,
                     "territories" => TreeKind::Territories,
-                    _ => TreeKind::Actions,
+                    "actions" => TreeKind::Actions,
+                    _ => {
+                        self.internal(self.span(&p), p.as_rule(), "tree kind");
+                        TreeKind::Actions
+                    }
                 };
                 (kind, self.span(&p))
             }
@@ -810,7 +858,11 @@ impl Builder {
                     let value = match p.as_str() {
                         "exclusive" => Exclusivity::Exclusive,
                         "sole" => Exclusivity::Sole,
-                        _ => Exclusivity::NonExclusive,
+                        "non_exclusive" => Exclusivity::NonExclusive,
+                        _ => {
+                            self.internal(span, p.as_rule(), "exclusivity");
+                            Exclusivity::NonExclusive
+                        }
                     };
                     grant.exclusivity = Some(Spanned { value, span });
                 }
@@ -920,7 +972,11 @@ impl Builder {
                     let kind = match p.as_str() {
                         "forbid" => ClauseKind::Forbid,
                         "oblige" => ClauseKind::Oblige,
-                        _ => ClauseKind::Permit,
+                        "permit" => ClauseKind::Permit,
+                        _ => {
+                            self.internal(self.span(&p), p.as_rule(), "clause kind");
+                            ClauseKind::Permit
+                        }
                     };
                     head.kind = Spanned {
                         value: kind,
@@ -1183,6 +1239,7 @@ impl Builder {
 
     fn atom(&self, pair: Pair<Rule>) -> ExprKind {
         let rule = pair.as_rule();
+        let span = self.span(&pair);
         let text = pair.as_str();
         let mut inner = Self::children(pair);
         match rule {
@@ -1190,10 +1247,7 @@ impl Builder {
             Rule::flag_sublicensable => ExprKind::Sublicensable,
             Rule::bool_lit => ExprKind::Bool(text == "true"),
             Rule::cmp_royalty => {
-                let cmp = inner
-                    .next()
-                    .map(|c| parse_cmp(c.as_str()))
-                    .unwrap_or(Cmp::Eq);
+                let cmp = inner.next().map(|c| self.cmp(&c)).unwrap_or(Cmp::Eq);
                 let pct = inner.next().map(|p| self.percent(p)).unwrap_or(Spanned {
                     value: 0,
                     span: Span::default(),
@@ -1201,10 +1255,7 @@ impl Builder {
                 ExprKind::Royalty(cmp, pct)
             }
             Rule::cmp_until => {
-                let cmp = inner
-                    .next()
-                    .map(|c| parse_cmp(c.as_str()))
-                    .unwrap_or(Cmp::Eq);
+                let cmp = inner.next().map(|c| self.cmp(&c)).unwrap_or(Cmp::Eq);
                 let time = inner.next().map(|t| self.time(t));
                 ExprKind::Until(cmp, time.unwrap_or_else(|| empty_time(TimeBase::Expires)))
             }
@@ -1213,10 +1264,7 @@ impl Builder {
                     .next()
                     .map(|t| self.time(t))
                     .unwrap_or_else(|| empty_time(TimeBase::Effective));
-                let cmp = inner
-                    .next()
-                    .map(|c| parse_cmp(c.as_str()))
-                    .unwrap_or(Cmp::Eq);
+                let cmp = inner.next().map(|c| self.cmp(&c)).unwrap_or(Cmp::Eq);
                 let right = inner
                     .next()
                     .map(|t| self.time(t))
@@ -1275,10 +1323,7 @@ impl Builder {
             }
             Rule::notice_to => {
                 let parties = self.parties_or_empty(inner.next());
-                let cmp = inner
-                    .next()
-                    .map(|c| parse_cmp(c.as_str()))
-                    .unwrap_or(Cmp::Ge);
+                let cmp = inner.next().map(|c| self.cmp(&c)).unwrap_or(Cmp::Ge);
                 let duration = inner.next().map(|d| self.duration(d)).unwrap_or(Duration {
                     count: 0,
                     unit: DurationUnit::Days,
@@ -1286,7 +1331,10 @@ impl Builder {
                 });
                 ExprKind::NoticeTo(parties, cmp, duration)
             }
-            _ => ExprKind::Bool(true),
+            other => {
+                self.internal(span, other, "condition");
+                ExprKind::Bool(false)
+            }
         }
     }
 
@@ -1322,10 +1370,19 @@ impl Builder {
             }
             Rule::duty_compensate => DutyKind::Compensate(self.parties_or_empty(inner.next())),
             Rule::duty_share => DutyKind::Share(self.parties_or_empty(inner.next())),
-            _ => DutyKind::Text(inner.next().map(|s| self.string(s)).unwrap_or(Spanned {
-                value: String::new(),
-                span,
-            })),
+            Rule::duty_text => {
+                DutyKind::Text(inner.next().map(|s| self.string(s)).unwrap_or(Spanned {
+                    value: String::new(),
+                    span,
+                }))
+            }
+            other => {
+                self.internal(span, other, "duty");
+                DutyKind::Text(Spanned {
+                    value: String::new(),
+                    span,
+                })
+            }
         };
         Duty { kind, span }
     }
@@ -1358,7 +1415,11 @@ impl Builder {
                                 let value = match e.as_str() {
                                     "permit" => Decision::Permit,
                                     "conditional" => Decision::Conditional,
-                                    _ => Decision::Deny,
+                                    "deny" => Decision::Deny,
+                                    _ => {
+                                        self.internal(self.span(&e), e.as_rule(), "decision");
+                                        Decision::Deny
+                                    }
                                 };
                                 expect = Spanned {
                                     value,
@@ -1717,17 +1778,6 @@ pub fn parse_cents(text: &str) -> u64 {
     let tens = digits.next().and_then(|c| c.to_digit(10)).unwrap_or(0) as u64;
     let ones = digits.next().and_then(|c| c.to_digit(10)).unwrap_or(0) as u64;
     whole.saturating_mul(100).saturating_add(tens * 10 + ones)
-}
-
-fn parse_cmp(text: &str) -> Cmp {
-    match text {
-        ">=" => Cmp::Ge,
-        "<=" => Cmp::Le,
-        ">" => Cmp::Gt,
-        "<" => Cmp::Lt,
-        "!=" => Cmp::Ne,
-        _ => Cmp::Eq,
-    }
 }
 
 /// `2026-02-30` is not a date: `None`.
