@@ -12,7 +12,7 @@
 mod peer;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ipcheck::actions::parse_ndjson_line;
+use ipcheck::action_files::parse_ndjson_line;
 use ipcheck::decide::Engine;
 use ipcheck::names::{Action, resolve_action};
 use ipcheck::policy::{Policy, analyze, load_files};

@@ -8,7 +8,7 @@
 // parsing) generates code that names `alloc`.
 extern crate alloc;
 
-pub mod actions;
+pub mod action_files;
 pub mod autofix;
 pub mod check;
 pub mod cli;

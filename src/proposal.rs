@@ -8,7 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::actions::ActionRecord;
+use crate::action_files::ActionRecord;
 use crate::decide::{DecisionRecord, Engine};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::names::{Model, resolve_action};

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CliError, Outcome, ReportOptions};
-use crate::actions::{self, ActionFileKind};
+use crate::action_files::{self, ActionFileKind};
 use crate::decide::{DecisionRecord, Engine};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::names::resolve_action;
@@ -121,7 +121,7 @@ impl Decider<'_, '_> {
         let resolved = syntax
             .and_then(|s| {
                 // One validation for every form an action comes in.
-                let invalid = actions::validate(&s, id, &source_text);
+                let invalid = action_files::validate(&s, id, &source_text);
                 if invalid.is_empty() {
                     Ok(s)
                 } else {
@@ -211,7 +211,7 @@ pub fn eval(
         // Only the first bytes tell the layout: an NDJSON file is streamed
         // and never held whole.
         let head = read_head(path)?;
-        let kind = actions::detect_kind(path, &head);
+        let kind = action_files::detect_kind(path, &head);
         if kind == ActionFileKind::Ndjson {
             ndjson = Some(path);
         } else {
@@ -226,7 +226,7 @@ pub fn eval(
                 .get(id)
                 .map(|f| f.text.clone())
                 .unwrap_or_default();
-            match actions::parse_whole(kind, &text, id) {
+            match action_files::parse_whole(kind, &text, id) {
                 Ok(records) => inputs.extend(records.into_iter().map(|(r, span)| Input {
                     id,
                     origin: name.clone(),
@@ -334,7 +334,7 @@ fn stream_ndjson(
             decider.run(input, &sources, reporter)?;
             continue;
         }
-        let parsed = actions::parse_ndjson_line(&text, 0, id);
+        let parsed = action_files::parse_ndjson_line(&text, 0, id);
         let input = Input {
             id,
             origin,

@@ -5,7 +5,6 @@
 //! Every feature works on the policy a document belongs to: all `.ipl`
 //! files of its directory, open documents' text winning over the disk's.
 
-pub mod actions;
 pub mod completion;
 pub mod convert;
 pub mod diagnostics;
@@ -14,6 +13,7 @@ pub mod hover;
 pub mod keywords;
 pub mod lens;
 pub mod navigation;
+pub mod quick_fixes;
 pub mod rename;
 pub mod server;
 pub mod symbols;

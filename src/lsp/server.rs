@@ -31,7 +31,8 @@ use serde_json::Value;
 
 use super::workspace::{Analysis, Workspace};
 use super::{
-    actions, completion, convert, formatting, hover, lens, navigation, rename, symbols, transport,
+    completion, convert, formatting, hover, lens, navigation, quick_fixes, rename, symbols,
+    transport,
 };
 use crate::span::FileId;
 use crate::syntax::lines::{LineCol, LineIndex};
@@ -267,7 +268,7 @@ impl Server {
                 let p: lsp_types::CodeActionParams = params(req)?;
                 let diagnostics = p.context.diagnostics;
                 json(self.with(&p.text_document.uri, |a, f| {
-                    actions::actions(a, f, &diagnostics)
+                    quick_fixes::actions(a, f, &diagnostics)
                 }))
             }
             PrepareRenameRequest::METHOD => {
