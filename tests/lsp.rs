@@ -38,7 +38,19 @@ struct Client {
 impl Client {
     /// Starts the server on a copy of a fixture directory (none for "").
     fn start(fixture: &str) -> Client {
-        let mut client = Client::spawn(fixture);
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/lsp")
+            .join(fixture);
+        Client::start_in(&from, !fixture.is_empty())
+    }
+
+    /// Starts the server on a copy of a directory of the repository.
+    fn start_copy(dir: &str) -> Client {
+        Client::start_in(&Path::new(env!("CARGO_MANIFEST_DIR")).join(dir), true)
+    }
+
+    fn start_in(from: &Path, copy: bool) -> Client {
+        let mut client = Client::spawn_in(from, copy);
         let init = client.request(
             "initialize",
             json!({
@@ -55,11 +67,15 @@ impl Client {
 
     /// Starts the server without initialising it.
     fn spawn(fixture: &str) -> Client {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/lsp")
+            .join(fixture);
+        Client::spawn_in(&from, !fixture.is_empty())
+    }
+
+    fn spawn_in(from: &Path, copy: bool) -> Client {
         let dir = tempfile::tempdir().unwrap();
-        if !fixture.is_empty() {
-            let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/lsp")
-                .join(fixture);
+        if copy {
             for entry in std::fs::read_dir(from).unwrap() {
                 let path = entry.unwrap().path();
                 std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
@@ -216,6 +232,22 @@ impl Client {
         self.notify(
             "textDocument/didOpen",
             json!({ "textDocument": { "uri": uri, "languageId": "ipl", "version": 1, "text": text } }),
+        );
+    }
+
+    /// An incremental `didChange`: `new` replaces the bytes `start..end`
+    /// of `text` (the document's current text), sent as a UTF-16 range.
+    fn edit(&mut self, name: &str, version: i32, text: &str, start: usize, end: usize, new: &str) {
+        let uri = self.uri(name);
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": version },
+                "contentChanges": [{
+                    "range": { "start": position(text, start), "end": position(text, end) },
+                    "text": new,
+                }],
+            }),
         );
     }
 
@@ -1629,5 +1661,197 @@ fn rename_across_files_and_labels_with_refusals() {
         "fact to an event's name": fact_as_event,
     }));
     snapshot!("rename", pretty(&snapshot));
+    assert_eq!(client.shutdown(), 0);
+}
+
+/// The lints of a publish, each as `code: message ← the text it points at`.
+fn lints_of(publish: &Value, text: &str) -> Vec<String> {
+    let mut out: Vec<String> = publish["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| {
+            d["code"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("ipl::lint::"))
+        })
+        .map(|d| {
+            let start = offset_of(text, &d["range"]["start"]);
+            let end = offset_of(text, &d["range"]["end"]);
+            format!(
+                "{}: {} ← {}",
+                d["code"].as_str().unwrap(),
+                d["message"].as_str().unwrap().lines().next().unwrap(),
+                &text[start..end]
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The clause typed into the shipped example, one keystroke at a time.
+const TYPED_CLAUSE: &str = "\nclause 8.5 \"Theses\" {\n  permit publish of cell_model\n  by fraunhofer\n  field recycling\n}\n";
+
+#[test]
+fn lints_and_lenses_stay_while_a_clause_is_typed() {
+    let mut client = Client::start_copy("policies/ssb-consortium");
+    client.open("agreement.ipl");
+    client.open("scenarios.ipl");
+    let mut text = client.text("agreement.ipl");
+    let uri = client.uri("agreement.ipl");
+    let last = |published: &[Value]| -> Value {
+        published
+            .iter()
+            .rev()
+            .find(|p| p["uri"] == uri)
+            .cloned()
+            .unwrap()
+    };
+    let before = lints_of(&last(&client.published()), &text);
+    assert!(before.len() >= 10, "{before:#?}");
+    let lens_titles = |client: &mut Client, name: &str| -> Vec<String> {
+        let lenses = client.result(
+            "textDocument/codeLens",
+            json!({ "textDocument": { "uri": client.uri(name) } }),
+        );
+        lenses
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["command"]["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let scenario_lenses = lens_titles(&mut client, "scenarios.ipl").len();
+    // After clause 8.4, before the section 9 comment.
+    let mut at = text.find("\n// ---- Section 9").unwrap();
+    let (mut updates, mut with_errors, mut lost, mut not_decided, mut stale) = (0, 0, 0, 0, 0);
+    let mut version = 1;
+    let mut halfway = None;
+    for (i, c) in TYPED_CLAUSE.chars().enumerate() {
+        version += 1;
+        let typed = c.to_string();
+        client.edit("agreement.ipl", version, &text, at, at, &typed);
+        text.insert(at, c);
+        at += c.len_utf8();
+        let publish = last(&client.published());
+        updates += 1;
+        let has_errors = publish["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["severity"] == 1);
+        with_errors += usize::from(has_errors);
+        let now = lints_of(&publish, &text);
+        let missing: Vec<&String> = before.iter().filter(|l| !now.contains(l)).collect();
+        if !missing.is_empty() {
+            lost += 1;
+            eprintln!(
+                "after {:?}: lost {missing:#?}",
+                &text[at.saturating_sub(20)..at]
+            );
+        }
+        let titles = [
+            lens_titles(&mut client, "scenarios.ipl"),
+            lens_titles(&mut client, "agreement.ipl"),
+        ]
+        .concat();
+        not_decided += titles.iter().filter(|t| t.contains("not decided")).count();
+        if i == 40 {
+            halfway = Some(json!({
+                "typed": TYPED_CLAUSE.chars().take(i + 1).collect::<String>(),
+                "lints": now,
+                "lenses": titles,
+                "errors": publish["diagnostics"].as_array().unwrap().iter()
+                    .filter(|d| d["severity"] == 1)
+                    .map(|d| d["message"].clone())
+                    .collect::<Vec<_>>(),
+            }));
+        }
+        stale += usize::from(titles.iter().any(|t| t.starts_with("last decided:")));
+        assert_eq!(
+            lens_titles(&mut client, "scenarios.ipl").len(),
+            scenario_lenses,
+            "a scenario lens went missing"
+        );
+    }
+    eprintln!(
+        "typed {} characters: {updates} diagnostic updates, {with_errors} with errors, \
+         {lost} lost a lint, {stale} with stale lenses, {not_decided} lenses not decided",
+        TYPED_CLAUSE.chars().count()
+    );
+    assert_eq!(updates, TYPED_CLAUSE.chars().count());
+    assert!(
+        with_errors > 60,
+        "the clause is invalid while typed: {with_errors}"
+    );
+    assert_eq!(lost, 0, "updates that lost a lint of an unchanged item");
+    assert_eq!(not_decided, 0, "lenses that read `not decided`");
+    assert_eq!(
+        stale, with_errors,
+        "a stale lens on every update with errors"
+    );
+    // The typed clause is valid: fresh lints, fresh lenses.
+    let titles = lens_titles(&mut client, "agreement.ipl");
+    assert!(
+        titles.iter().all(|t| !t.starts_with("last decided")),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&"decides no scenario".to_string()),
+        "{titles:?}"
+    );
+    snapshot!("typing_halfway", pretty(&halfway.unwrap()));
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn a_failing_scenario_is_a_diagnostic_at_its_expect_line() {
+    let mut client = Client::start("consortium");
+    client.open("scenarios.ipl");
+    let sc = client.text("scenarios.ipl");
+    let uri = client.uri("scenarios.ipl");
+    let failures = |published: &[Value]| -> Vec<Value> {
+        published
+            .iter()
+            .rev()
+            .find(|p| p["uri"] == uri)
+            .and_then(|p| p["diagnostics"].as_array().cloned())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|d| d["code"] == "ipl::test::scenario_failed")
+            .collect()
+    };
+    let found = failures(&client.published());
+    assert_eq!(found.len(), 1, "{found:?}");
+    let start = offset_of(&sc, &found[0]["range"]["start"]);
+    let end = offset_of(&sc, &found[0]["range"]["end"]);
+    assert_eq!(&sc[start..end], "deny by 8.1");
+    // An `owes` line the decision does not carry is one too, at that line.
+    let owes = sc.replacen(
+        "  expect permit by 8.2.3\n",
+        "  expect permit by 8.2.3\n  owes notify bmw 90 days before\n",
+        1,
+    );
+    assert_ne!(owes, sc);
+    client.change("scenarios.ipl", 2, &owes);
+    let with_owes = failures(&client.published());
+    // Fixing the expectation clears the first; a typo (an error) keeps the
+    // failures of the unchanged scenarios, as lints are kept.
+    let fixed = owes.replacen("expect deny by 8.1", "expect permit by 8.2.3", 1);
+    client.change("scenarios.ipl", 3, &fixed);
+    let after_fix = failures(&client.published());
+    let typo = format!("{fixed}scenario \"typing\" {{\n  action catl use\n");
+    client.change("scenarios.ipl", 4, &typo);
+    let while_typing = failures(&client.published());
+    assert_eq!(while_typing, after_fix);
+    snapshot!(
+        "scenario_failed",
+        pretty(&client.redact(json!({
+            "on open": found,
+            "with an owes line": with_owes,
+            "after fixing the expectation": after_fix,
+        })))
+    );
     assert_eq!(client.shutdown(), 0);
 }

@@ -25,7 +25,7 @@ pub struct Data {
 /// The LSP diagnostics of every file of an analysis, by `FileId`.
 pub fn by_file(analysis: &Analysis) -> Vec<Vec<lsp_types::Diagnostic>> {
     let mut out = vec![Vec::new(); analysis.uris.len()];
-    for diag in &analysis.policy.diagnostics {
+    for diag in analysis.policy.diagnostics.iter().chain(&analysis.extra) {
         let index = diag.location.file.0 as usize;
         if let (Some(list), Some(converted)) = (out.get_mut(index), to_lsp(analysis, diag)) {
             list.push(converted);

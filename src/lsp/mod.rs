@@ -16,6 +16,7 @@ pub mod lens;
 pub mod navigation;
 pub mod rename;
 pub mod server;
+pub mod steady;
 pub mod symbols;
 pub mod transport;
 pub mod workspace;

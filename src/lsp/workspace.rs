@@ -11,6 +11,7 @@ use lsp_types::{PublishDiagnosticsParams, Uri};
 
 use super::convert;
 use super::diagnostics;
+use super::steady::Stale;
 use crate::decide::{DecisionRecord, Engine};
 use crate::diagnostic::Diagnostic;
 use crate::lint::{self, LintOptions};
@@ -54,6 +55,9 @@ struct PolicyState {
     disk: BTreeMap<PathBuf, Arc<str>>,
     /// `None` when the texts changed since the last analysis.
     analysis: Option<Arc<Analysis>>,
+    /// The last analysis without errors: its lints and decisions stand
+    /// in for those of unchanged items while the policy has errors.
+    last_good: Option<Arc<Analysis>>,
     /// The current analysis has diagnostics not yet published.
     unpublished: bool,
     /// Files whose last published diagnostics were not empty.
@@ -70,12 +74,28 @@ pub struct Analysis {
     pub occurrences: Vec<Occurrence>,
     /// The decision of each scenario, computed on first use.
     decisions: OnceLock<Vec<Option<DecisionRecord>>>,
+    /// Diagnostics published with the policy's: each failing scenario
+    /// (`ipl::test::scenario_failed`) of a policy without errors; for one
+    /// with errors, the lints and failures of the last analysis without
+    /// errors that still hold for unchanged items.
+    pub extra: Vec<Diagnostic>,
+    /// For a policy with errors: the last analysis without errors, mapped
+    /// onto these texts (stale lenses).
+    pub stale: Option<Stale>,
 }
 
 impl Analysis {
-    /// Analyses sources in memory: parse, resolve, check, lint. A panic in
-    /// any stage becomes one diagnostic instead of ending the server.
-    pub fn new(sources: SourceMap, uris: Vec<Uri>, today: Date) -> Analysis {
+    /// Analyses sources in memory: parse, resolve, check, lint, and decide
+    /// the scenarios. A panic in any stage becomes one diagnostic instead
+    /// of ending the server. When the policy has errors, `last_good` (the
+    /// last analysis without errors) lends its lints and scenario results
+    /// to the items that did not change.
+    pub fn new(
+        sources: SourceMap,
+        uris: Vec<Uri>,
+        today: Date,
+        last_good: Option<Arc<Analysis>>,
+    ) -> Analysis {
         let front = catch_unwind(AssertUnwindSafe(|| policy::analyze(sources.clone())));
         let mut policy = match front {
             Ok(policy) => policy,
@@ -97,12 +117,45 @@ impl Analysis {
         }
         policy::sort_diagnostics(&mut policy.diagnostics);
         let occurrences = refs::occurrences(&policy.syntax);
-        Analysis {
+        let mut analysis = Analysis {
             policy,
             uris,
             occurrences,
             decisions: OnceLock::new(),
+            extra: Vec::new(),
+            stale: None,
+        };
+        if analysis.policy.has_errors() {
+            if let Some(previous) = last_good.filter(|p| !p.policy.has_errors()) {
+                let carried = catch_unwind(AssertUnwindSafe(|| {
+                    let stale = Stale::new(previous, &analysis);
+                    let carried = stale.carried(&analysis);
+                    (stale, carried)
+                }));
+                if let Ok((stale, carried)) = carried {
+                    analysis.extra = carried;
+                    analysis.stale = Some(stale);
+                }
+            }
+        } else {
+            analysis.extra = analysis.failures();
         }
+        analysis
+    }
+
+    /// The `ipl::test::scenario_failed` error of each decided scenario
+    /// that does not get what it expects.
+    fn failures(&self) -> Vec<Diagnostic> {
+        let model = self.model();
+        let found = catch_unwind(AssertUnwindSafe(|| {
+            model
+                .scenarios
+                .iter()
+                .zip(self.decisions())
+                .filter_map(|(s, record)| crate::cli::test::failure(model, s, record.as_ref()?))
+                .collect()
+        }));
+        found.unwrap_or_else(|_| vec![internal_error("deciding the scenarios")])
     }
 
     pub fn model(&self) -> &Model {
@@ -320,9 +373,13 @@ impl Workspace {
             return Some(analysis.clone());
         }
         let (sources, uris) = self.sources(policy)?;
-        let analysis = Arc::new(Analysis::new(sources, uris, self.today));
+        let last_good = self.policies.get(policy)?.last_good.clone();
+        let analysis = Arc::new(Analysis::new(sources, uris, self.today, last_good));
         let state = self.policies.get_mut(policy)?;
         state.analysis = Some(analysis.clone());
+        if !analysis.policy.has_errors() {
+            state.last_good = Some(analysis.clone());
+        }
         Some(analysis)
     }
 
