@@ -1855,3 +1855,449 @@ fn a_failing_scenario_is_a_diagnostic_at_its_expect_line() {
     );
     assert_eq!(client.shutdown(), 0);
 }
+
+#[test]
+fn incremental_changes_count_utf16_columns() {
+    let mut client = Client::start("");
+    let mut text = String::from(
+        "party f \"Förderung 🔋\"\nparty g   \"G 𝄞 ß\" affiliate of f\nparty h \"H\"\n",
+    );
+    client.open_text("sync.ipl", &text);
+    let mut version = 1;
+    let mut edit = |client: &mut Client, text: &mut String, start: usize, end: usize, new: &str| {
+        version += 1;
+        client.edit("sync.ipl", version, text, start, end, new);
+        text.replace_range(start..end, new);
+    };
+    // Typing right after an astral character (two UTF-16 units).
+    let after = text.find('🔋').unwrap() + '🔋'.len_utf8();
+    edit(&mut client, &mut text, after, after, " ✓");
+    // Replacing an astral character, then text after it on its line.
+    let clef = text.find('𝄞').unwrap();
+    edit(&mut client, &mut text, clef, clef + '𝄞'.len_utf8(), "x");
+    let of_f = text.find("affiliate of f").unwrap() + "affiliate of ".len();
+    edit(&mut client, &mut text, of_f, of_f + 1, "nobody");
+    // Two changes in one notification, the second's range in the text
+    // the first left.
+    let h = text.find("\"H\"").unwrap();
+    let first_end = h + 3;
+    let mut once = text.clone();
+    once.replace_range(h..first_end, "\"Hö 🔋🔋\"");
+    let second = once.find("🔋🔋").unwrap() + '🔋'.len_utf8();
+    let mut twice = once.clone();
+    twice.replace_range(second..second + '🔋'.len_utf8(), "");
+    let uri = client.uri("sync.ipl");
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri, "version": 10 },
+            "contentChanges": [
+                { "range": { "start": position(&text, h), "end": position(&text, first_end) }, "text": "\"Hö 🔋🔋\"" },
+                { "range": { "start": position(&once, second), "end": position(&once, second + 4) }, "text": "" },
+            ],
+        }),
+    );
+    text = twice;
+    // A multi-line deletion ending inside a line with non-ASCII text.
+    let from = text.find("\nparty g").unwrap();
+    let to = text.find("x ß").unwrap();
+    edit(&mut client, &mut text, from, to, "\nparty g   \"G ");
+    let published = client.published();
+    let diags = published.last().unwrap()["diagnostics"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let unknown = diags
+        .iter()
+        .find(|d| d["code"] == "ipl::names::unknown_party")
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    let start = offset_of(&text, &unknown["range"]["start"]);
+    let end = offset_of(&text, &unknown["range"]["end"]);
+    assert_eq!(&text[start..end], "nobody", "{text}");
+    // The server's text is the client's: formatting it gives the same
+    // text, ending where the client's text ends.
+    let edits = client.result(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    assert_eq!(edits[0]["range"]["end"], position(&text, text.len()));
+    let expected = ipcheck::fmt::format_source(&text).unwrap();
+    assert_eq!(edits[0]["newText"], expected);
+    snapshot!("incremental_sync", format!("{text}---\n{expected}"));
+    assert_eq!(client.shutdown(), 0);
+}
+
+/// One completion position: the file, the text the cursor follows (its
+/// `nth` occurrence, the cursor right after it), the labels that must be
+/// offered and the labels that must not.
+type Position = (
+    &'static str,
+    &'static str,
+    usize,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+const COMPLETION_POSITIONS: &[Position] = &[
+    // Items and their headers.
+    (
+        "policy.ipl",
+        "Needed\"\n",
+        0,
+        &[
+            "fact",
+            "event",
+            "instrument",
+            "amendment",
+            "grant",
+            "clause",
+            "scenario",
+        ],
+        &["permit"],
+    ),
+    (
+        "policy.ipl",
+        "\"Access when needed\" ",
+        0,
+        &["notwithstanding"],
+        &["permit", "alpha"],
+    ),
+    (
+        "policy.ipl",
+        "notwithstanding ",
+        0,
+        &["9.2", "12.2"],
+        &["9.3", "L-1", "alpha"],
+    ),
+    (
+        "policy.ipl",
+        "\"Gamma SA\" ",
+        0,
+        &["affiliate of", "joined", "left"],
+        &["defaulting", "alpha"],
+    ),
+    (
+        "policy.ipl",
+        "left 2027-03-01 ",
+        0,
+        &["defaulting"],
+        &["joined"],
+    ),
+    (
+        "policy.ipl",
+        "affiliate of ",
+        0,
+        &["alpha", "gamma"],
+        &["members", "owners"],
+    ),
+    (
+        "policy.ipl",
+        "prevails over ",
+        0,
+        &["annexes"],
+        &["ca", "alpha"],
+    ),
+    (
+        "policy.ipl",
+        "members = alpha, ",
+        0,
+        &["beta", "gamma"],
+        &["members", "owners"],
+    ),
+    (
+        "policy.ipl",
+        "third_parties ",
+        0,
+        &["include affiliates"],
+        &[],
+    ),
+    // Assets.
+    (
+        "policy.ipl",
+        "  class ",
+        0,
+        &["foreground", "background"],
+        &["patent"],
+    ),
+    (
+        "policy.ipl",
+        "  type  ",
+        1,
+        &["data", "patent", "software"],
+        &["foreground"],
+    ),
+    (
+        "policy.ipl",
+        "  owner ",
+        0,
+        &["beta"],
+        &["members", "owners"],
+    ),
+    // Grants.
+    ("policy.ipl", "  exclusive ", 0, &["license of"], &[]),
+    (
+        "policy.ipl",
+        "exclusive license of ",
+        0,
+        &["res", "data_set"],
+        &["foreground", "tagged"],
+    ),
+    (
+        "policy.ipl",
+        "license of res from ",
+        0,
+        &["alpha"],
+        &["owners"],
+    ),
+    (
+        "policy.ipl",
+        "  rights ",
+        0,
+        &["exploit", "sell", "use"],
+        &["any"],
+    ),
+    (
+        "policy.ipl",
+        "until 2030-12-31\n",
+        0,
+        &["rights", "sublicensable", "field"],
+        &["by"],
+    ),
+    // Clause heads.
+    (
+        "policy.ipl",
+        "  forbid ",
+        0,
+        &["use", "license", "any"],
+        &["res"],
+    ),
+    (
+        "policy.ipl",
+        "permit license ",
+        0,
+        &["of"],
+        &["res", "alpha"],
+    ),
+    (
+        "policy.ipl",
+        "permit license of ",
+        0,
+        &["res", "foreground", "jointly_owned", "tagged", "data"],
+        &["alpha"],
+    ),
+    (
+        "policy.ipl",
+        "of foreground ",
+        0,
+        &["tagged", "jointly_owned", "patent"],
+        &["res", "alpha"],
+    ),
+    ("policy.ipl", "tagged ", 0, &["core"], &["res"]),
+    (
+        "policy.ipl",
+        "permit use of res\n",
+        0,
+        &["by", "to", "field", "when", "duty"],
+        &["permit"],
+    ),
+    // Clause lines.
+    (
+        "policy.ipl",
+        "  by ",
+        2,
+        &["owners", "members", "alpha", "anyone"],
+        &["res"],
+    ),
+    (
+        "policy.ipl",
+        "by owners, ",
+        0,
+        &["members", "alpha", "third_parties", "affiliates of"],
+        &["res"],
+    ),
+    (
+        "policy.ipl",
+        "  to ",
+        0,
+        &["third_parties", "alpha", "members"],
+        &["res"],
+    ),
+    ("policy.ipl", "  field ", 1, &["batteries", "ev"], &["eu"]),
+    ("policy.ipl", "  territory ", 0, &["eu", "world"], &["ev"]),
+    (
+        "policy.ipl",
+        "  when ",
+        0,
+        &["needed", "request", "consent of"],
+        &["alpha"],
+    ),
+    (
+        "policy.ipl",
+        "and not ",
+        0,
+        &["published", "needed"],
+        &["alpha"],
+    ),
+    (
+        "policy.ipl",
+        "  until ",
+        0,
+        &["request", "expires"],
+        &["alpha"],
+    ),
+    (
+        "policy.ipl",
+        "objection of parties ",
+        0,
+        &["within"],
+        &["alpha"],
+    ),
+    (
+        "policy.ipl",
+        "within 30 days ",
+        0,
+        &["after notice", "before"],
+        &[],
+    ),
+    (
+        "policy.ipl",
+        "  duty ",
+        0,
+        &["notify", "share income with", "pay"],
+        &["alpha"],
+    ),
+    (
+        "policy.ipl",
+        "duty notify ",
+        0,
+        &["co_owners", "alpha"],
+        &["res"],
+    ),
+    ("policy.ipl", "with owners ", 0, &["pro_rata"], &[]),
+    // Scenarios.
+    (
+        "policy.ipl",
+        "  action ",
+        0,
+        &["alpha", "beta"],
+        &["members", "owners"],
+    ),
+    (
+        "policy.ipl",
+        "action alpha ",
+        0,
+        &["use", "license"],
+        &["alpha"],
+    ),
+    (
+        "policy.ipl",
+        "action alpha use ",
+        0,
+        &["res", "data_set"],
+        &["foreground"],
+    ),
+    (
+        "policy.ipl",
+        "use res ",
+        0,
+        &["to", "field", "on", "given", "request on"],
+        &["alpha"],
+    ),
+    ("policy.ipl", "given ", 0, &["needed", "not"], &["alpha"]),
+    (
+        "policy.ipl",
+        "license res to ",
+        0,
+        &["beta"],
+        &["third_parties"],
+    ),
+    (
+        "policy.ipl",
+        "to beta field ",
+        0,
+        &["ev", "batteries"],
+        &["in", "eu"],
+    ),
+    (
+        "policy.ipl",
+        "field ev territory ",
+        0,
+        &["eu", "cn"],
+        &["in", "ev"],
+    ),
+    ("policy.ipl", "notice ", 0, &["gamma", "alpha"], &["to"]),
+    (
+        "policy.ipl",
+        "days consent ",
+        0,
+        &["gamma", "none"],
+        &["of"],
+    ),
+    (
+        "policy.ipl",
+        "  expect ",
+        0,
+        &["permit", "conditional", "deny"],
+        &[],
+    ),
+    (
+        "policy.ipl",
+        "expect deny by ",
+        0,
+        &["12.2", "L-1"],
+        &["alpha"],
+    ),
+    (
+        "policy.ipl",
+        "  owes ",
+        0,
+        &["share income with", "notify"],
+        &[],
+    ),
+    // Amendments.
+    ("a1.ipl", "effective 2027-01-01 ", 0, &["removes"], &[]),
+    ("a1.ipl", "removes ", 0, &["9.3", "20.1", "L-1"], &["alpha"]),
+    ("a1.ipl", "removes 9.3, ", 0, &["20.1"], &["alpha"]),
+];
+
+#[test]
+fn completion_everywhere_a_user_types() {
+    assert!(COMPLETION_POSITIONS.len() >= 32);
+    let mut client = Client::start("completion");
+    let mut texts = std::collections::BTreeMap::new();
+    for name in ["policy.ipl", "annexes.ipl", "a1.ipl"] {
+        client.open(name);
+        texts.insert(name, client.text(name));
+    }
+    let mut out = String::new();
+    let mut wrong = Vec::new();
+    for &(name, needle, nth, want, not) in COMPLETION_POSITIONS {
+        let text = &texts[name];
+        let at = client.at(name, text, needle, nth, needle.chars().count());
+        let items = client.result("textDocument/completion", at);
+        let labels: Vec<&str> = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap())
+            .collect();
+        let missing: Vec<&&str> = want.iter().filter(|w| !labels.contains(w)).collect();
+        let extra: Vec<&&str> = not.iter().filter(|w| labels.contains(w)).collect();
+        if !missing.is_empty() || !extra.is_empty() {
+            wrong.push(format!("after {needle:?} in {name}: missing {missing:?}, unwanted {extra:?}; got {labels:?}"));
+        }
+        out.push_str(&format!(
+            "{name} after {needle:?}:\n  {}\n",
+            labels.join(", ")
+        ));
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} positions wrong:\n{}",
+        wrong.len(),
+        COMPLETION_POSITIONS.len(),
+        wrong.join("\n")
+    );
+    snapshot!("completion_everywhere", out);
+    assert_eq!(client.shutdown(), 0);
+}
