@@ -2301,3 +2301,114 @@ fn completion_everywhere_a_user_types() {
     snapshot!("completion_everywhere", out);
     assert_eq!(client.shutdown(), 0);
 }
+
+#[test]
+fn folding_semantic_tokens_and_inlay_hints() {
+    let mut client = Client::start("view");
+    let init_legend = {
+        // The legend announced at initialisation decodes the tokens.
+        let mut other = Client::spawn("");
+        let init = other.result("initialize", json!({ "capabilities": {} }));
+        other.notify("initialized", json!({}));
+        assert_eq!(other.shutdown(), 0);
+        init["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"].clone()
+    };
+    client.open("policy.ipl");
+    let text = client.text("policy.ipl");
+    let uri = client.uri("policy.ipl");
+    let lines: Vec<&str> = text.lines().collect();
+    let folds = client.result(
+        "textDocument/foldingRange",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let folds: Vec<String> = folds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let (s, e) = (
+                f["startLine"].as_u64().unwrap() as usize,
+                f["endLine"].as_u64().unwrap() as usize,
+            );
+            let kind = f["kind"].as_str().unwrap_or("item");
+            format!("{kind} {s}-{e}: {} … {}", lines[s].trim(), lines[e].trim())
+        })
+        .collect();
+    let tokens = client.result(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let data: Vec<u64> = tokens["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let (mut line, mut col) = (0usize, 0usize);
+    let mut decoded = Vec::new();
+    for t in data.chunks(5) {
+        if t[0] > 0 {
+            line += t[0] as usize;
+            col = t[1] as usize;
+        } else {
+            col += t[1] as usize;
+        }
+        let units: Vec<u16> = lines[line].encode_utf16().collect();
+        let word = String::from_utf16(&units[col..col + t[2] as usize]).unwrap();
+        let kind = init_legend[t[3] as usize].as_str().unwrap();
+        let decl = if t[4] & 1 == 1 { " (declaration)" } else { "" };
+        decoded.push(format!("{}:{col} {word} → {kind}{decl}", line + 1));
+    }
+    let of = |word: &str, line_has: &str| -> Vec<&String> {
+        decoded
+            .iter()
+            .filter(|d| {
+                let (at, rest) = d.split_once(' ').unwrap();
+                let n: usize = at.split(':').next().unwrap().parse().unwrap();
+                rest.starts_with(&format!("{word} →")) && lines[n - 1].contains(line_has)
+            })
+            .collect()
+    };
+    let all = |found: Vec<&String>, kind: &str| {
+        !found.is_empty() && found.iter().all(|d| d.ends_with(kind))
+    };
+    // A field named `data` is a field; `type data` is an asset type.
+    assert!(all(of("data", "field data"), "enumMember"), "{decoded:#?}");
+    assert!(all(of("data", "type  data"), "→ type"), "{decoded:#?}");
+    // `license` is a verb after `permit` and in an action, a keyword in a grant.
+    assert!(all(of("license", "permit"), "function"), "{decoded:#?}");
+    assert!(all(of("license", "action"), "function"), "{decoded:#?}");
+    assert!(
+        all(of("license", "exclusive license"), "keyword"),
+        "{decoded:#?}"
+    );
+    let end = position(&text, text.len());
+    let hints = client.result(
+        "textDocument/inlayHint",
+        json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": end } }),
+    );
+    let hints: Vec<String> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let at = offset_of(&text, &h["position"]);
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            format!(
+                "{} ‸ {}",
+                &text[line_start..at].trim_start(),
+                h["label"].as_str().unwrap()
+            )
+        })
+        .collect();
+    snapshot!(
+        "folding_tokens_hints",
+        format!(
+            "folding ranges:\n{}\n\nsemantic tokens:\n{}\n\ninlay hints:\n{}\n",
+            folds.join("\n"),
+            decoded.join("\n"),
+            hints.join("\n")
+        )
+    );
+    assert_eq!(client.shutdown(), 0);
+}

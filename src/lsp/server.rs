@@ -15,8 +15,9 @@ use lsp_types::notification::{
 };
 use lsp_types::request::{
     CodeActionRequest, CodeLensRequest, Completion, DocumentHighlightRequest,
-    DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, Initialize,
-    PrepareRenameRequest, References, Rename, Request as _, Shutdown, WorkspaceSymbolRequest,
+    DocumentSymbolRequest, FoldingRangeRequest, Formatting, GotoDefinition, HoverRequest,
+    Initialize, InlayHintRequest, PrepareRenameRequest, References, Rename, Request as _,
+    SemanticTokensFullRequest, Shutdown, WorkspaceSymbolRequest,
 };
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CodeLensOptions,
@@ -31,7 +32,8 @@ use serde_json::Value;
 
 use super::workspace::{Analysis, Workspace};
 use super::{
-    actions, completion, convert, formatting, hover, lens, navigation, rename, symbols, transport,
+    actions, completion, convert, folding, formatting, hover, inlay, lens, navigation, rename,
+    semantic, symbols, transport,
 };
 use crate::span::FileId;
 use crate::syntax::lines::{LineCol, LineIndex};
@@ -294,6 +296,22 @@ impl Server {
                     Some(Err(message)) => Err(error(ErrorCode::RequestFailed, message)),
                 }
             }
+            FoldingRangeRequest::METHOD => {
+                let p: lsp_types::FoldingRangeParams = params(req)?;
+                json(self.with(&p.text_document.uri, folding::folding_ranges))
+            }
+            SemanticTokensFullRequest::METHOD => {
+                let p: lsp_types::SemanticTokensParams = params(req)?;
+                json(
+                    self.with(&p.text_document.uri, semantic::tokens)
+                        .map(lsp_types::SemanticTokensResult::Tokens),
+                )
+            }
+            InlayHintRequest::METHOD => {
+                let p: lsp_types::InlayHintParams = params(req)?;
+                let range = p.range;
+                json(self.with(&p.text_document.uri, |a, f| inlay::hints(a, f, range)))
+            }
             CodeLensRequest::METHOD => {
                 let p: lsp_types::CodeLensParams = params(req)?;
                 json(self.with(&p.text_document.uri, lens::lenses))
@@ -434,6 +452,18 @@ pub fn capabilities() -> ServerCapabilities {
             work_done_progress_options: Default::default(),
         })),
         document_formatting_provider: formatting::AVAILABLE.then_some(OneOf::Left(true)),
+        folding_range_provider: Some(lsp_types::FoldingRangeProviderCapability::Simple(true)),
+        semantic_tokens_provider: Some(
+            lsp_types::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                lsp_types::SemanticTokensOptions {
+                    legend: semantic::legend(),
+                    full: Some(lsp_types::SemanticTokensFullOptions::Bool(true)),
+                    range: None,
+                    work_done_progress_options: Default::default(),
+                },
+            ),
+        ),
+        inlay_hint_provider: Some(OneOf::Left(true)),
         ..ServerCapabilities::default()
     }
 }
