@@ -1562,6 +1562,23 @@ fn every_reserved_word_is_highlighted_and_documented() {
         }
     }
     collect(&grammar, &mut alternatives);
+    // The VS Code extension ships a copy of the grammar (a package cannot
+    // hold a link): it must be the same file.
+    let copy =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/vscode/syntaxes/ipl.tmLanguage.json");
+    assert!(
+        !std::fs::symlink_metadata(&copy)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "editors/vscode/syntaxes/ipl.tmLanguage.json must be a copy, not a link"
+    );
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/ipl.tmLanguage.json"))
+            .unwrap(),
+        "editors/vscode/syntaxes/ipl.tmLanguage.json is stale: copy editors/ipl.tmLanguage.json over it"
+    );
     let unhighlighted: Vec<&String> = words.iter().filter(|w| !alternatives.contains(w)).collect();
     assert!(
         unhighlighted.is_empty(),
@@ -2411,4 +2428,128 @@ fn folding_semantic_tokens_and_inlay_hints() {
         )
     );
     assert_eq!(client.shutdown(), 0);
+}
+
+/// Runs a command in `dir`; its stdout, or why it failed.
+fn run_in(dir: &Path, program: &str, args: &[&str]) -> Result<String, String> {
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(format!(
+            "{program} {}: {}\n{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+/// Copies the extension's files as a clean clone has them (no
+/// `node_modules`, `dist` or packages).
+fn copy_extension(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if name == "node_modules" || name == "dist" || name.ends_with(".vsix") {
+            continue;
+        }
+        if path.is_dir() {
+            std::fs::create_dir_all(to.join(&name)).unwrap();
+            copy_extension(&path, &to.join(&name));
+        } else {
+            std::fs::copy(&path, to.join(&name)).unwrap();
+        }
+    }
+}
+
+#[test]
+fn vscode_extension_packages_into_a_vsix() {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/vscode");
+    let dir = tempfile::tempdir().unwrap();
+    copy_extension(&source, dir.path());
+    let here = dir.path();
+    if let Err(why) =
+        run_in(here, "npm", &["--version"]).and_then(|_| run_in(here, "unzip", &["-v"]))
+    {
+        eprintln!("skipped: npm or unzip is missing ({why})");
+        return;
+    }
+    if let Err(why) = run_in(here, "npm", &["ping"]) {
+        eprintln!("skipped: the npm registry is not reachable ({why})");
+        return;
+    }
+    run_in(here, "npm", &["ci", "--no-audit", "--no-fund"]).unwrap();
+    run_in(here, "npm", &["run", "package", "--", "--out", "ext.vsix"]).unwrap();
+    let listing = run_in(here, "unzip", &["-l", "ext.vsix"]).unwrap();
+    let mut files: Vec<&str> = listing
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(3))
+        .filter(|f| f.starts_with("extension") || f.starts_with('['))
+        .collect();
+    files.sort_unstable();
+    assert_eq!(
+        files,
+        [
+            "[Content_Types].xml",
+            "extension.vsixmanifest",
+            "extension/LICENSE.txt",
+            "extension/dist/extension.js",
+            "extension/language-configuration.json",
+            "extension/package.json",
+            "extension/readme.md",
+            "extension/syntaxes/ipl.tmLanguage.json",
+        ],
+        "{listing}"
+    );
+    let manifest = run_in(here, "unzip", &["-p", "ext.vsix", "extension.vsixmanifest"]).unwrap();
+    let identity = format!(
+        r#"<Identity Language="en-US" Id="ipcheck-ipl" Version="{}" Publisher="ipcheck""#,
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(manifest.contains(&identity), "{manifest}");
+    assert!(
+        manifest.contains("https://github.com/ipcheck/ipcheck"),
+        "{manifest}"
+    );
+    // The packaged grammar is the repository's, the client is bundled (no
+    // node_modules in the package) and loads.
+    let grammar = run_in(
+        here,
+        "unzip",
+        &["-p", "ext.vsix", "extension/syntaxes/ipl.tmLanguage.json"],
+    )
+    .unwrap();
+    assert_eq!(
+        grammar,
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/ipl.tmLanguage.json")
+        )
+        .unwrap()
+    );
+    let stub = here.join("stub/node_modules/vscode");
+    std::fs::create_dir_all(&stub).unwrap();
+    std::fs::write(
+        stub.join("index.js"),
+        "const h={get:(t,k)=>k===\"__esModule\"?false:new Proxy(function(){},h),apply:()=>new Proxy(function(){},h),construct:()=>new Proxy(function(){},h)};module.exports=new Proxy({},h);",
+    )
+    .unwrap();
+    let loaded = Command::new("node")
+        .args([
+            "-e",
+            "const e=require('./dist/extension.js');process.stdout.write(typeof e.activate)",
+        ])
+        .env("NODE_PATH", here.join("stub/node_modules"))
+        .current_dir(here)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&loaded.stdout),
+        "function",
+        "{loaded:?}"
+    );
 }

@@ -1,7 +1,9 @@
 //! ipcheck diagnostics as LSP diagnostics: code, documentation link,
 //! related places, and the label and help kept in `data` for code actions.
 
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::{Mutex, OnceLock};
 
 use lsp_types::{
     CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString, Uri,
@@ -20,6 +22,20 @@ pub struct Data {
     pub label: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+}
+
+/// The documentation link of a code, built once per code: finding a
+/// code's page reads every documentation page, too slow to repeat for
+/// each of thousands of diagnostics.
+fn description(code: &'static str) -> Option<CodeDescription> {
+    static LINKS: OnceLock<Mutex<HashMap<&'static str, Option<Uri>>>> = OnceLock::new();
+    let links = LINKS.get_or_init(Default::default);
+    let mut links = links.lock().ok()?;
+    links
+        .entry(code)
+        .or_insert_with(|| Uri::from_str(&docs_url(code)).ok())
+        .clone()
+        .map(|href| CodeDescription { href })
 }
 
 /// The LSP diagnostics of every file of an analysis, by `FileId`.
@@ -69,9 +85,7 @@ pub fn to_lsp(analysis: &Analysis, diag: &Diagnostic) -> Option<lsp_types::Diagn
             Severity::Info => DiagnosticSeverity::INFORMATION,
         }),
         code: Some(NumberOrString::String(diag.code.to_string())),
-        code_description: Uri::from_str(&docs_url(diag.code))
-            .ok()
-            .map(|href| CodeDescription { href }),
+        code_description: description(diag.code),
         source: Some("ipcheck".to_string()),
         message,
         related_information: (!related.is_empty()).then_some(related),

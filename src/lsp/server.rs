@@ -1,7 +1,8 @@
 //! The main loop: initialisation, dispatch of requests and notifications,
 //! batching of queued edits, publishing diagnostics, shutdown and exit.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashSet, VecDeque};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
@@ -67,6 +68,23 @@ pub struct Server {
     connection: Connection,
     workspace: Workspace,
     state: State,
+    /// Messages read while an analysis looked for a newer edit, handled
+    /// before anything else is read.
+    pending: VecDeque<Message>,
+}
+
+/// Does this message change a text (or end the server), so that an
+/// analysis under way is out of date?
+fn supersedes(message: &Message) -> bool {
+    matches!(message, Message::Notification(n) if matches!(
+        n.method.as_str(),
+        DidChangeTextDocument::METHOD
+            | DidOpenTextDocument::METHOD
+            | DidCloseTextDocument::METHOD
+            | DidSaveTextDocument::METHOD
+            | DidChangeWatchedFiles::METHOD
+            | "exit"
+    ))
 }
 
 /// How a request failed.
@@ -86,6 +104,7 @@ impl Server {
             connection,
             workspace: Workspace::new(jiff::ZonedDateTime::now().date()),
             state: State::Uninitialized,
+            pending: VecDeque::new(),
         }
     }
 
@@ -94,14 +113,21 @@ impl Server {
     /// of edits is analysed once, for its last text.
     pub fn run(mut self) -> u8 {
         loop {
-            let Ok(first) = self.connection.receiver.recv() else {
-                return if self.state == State::ShuttingDown {
-                    0
-                } else {
-                    1
-                };
+            let first = match self.pending.pop_front() {
+                Some(first) => first,
+                None => match self.connection.receiver.recv() {
+                    Ok(first) => first,
+                    Err(_) => {
+                        return if self.state == State::ShuttingDown {
+                            0
+                        } else {
+                            1
+                        };
+                    }
+                },
             };
             let mut batch = vec![first];
+            batch.extend(self.pending.drain(..));
             while let Ok(more) = self.connection.receiver.try_recv() {
                 batch.push(more);
             }
@@ -156,7 +182,21 @@ impl Server {
 
     fn publish(&mut self) {
         let workspace = &mut self.workspace;
-        let found = catch_unwind(AssertUnwindSafe(|| workspace.take_publish()));
+        let receiver = &self.connection.receiver;
+        // A newer edit supersedes the analysis: it is given up, and redone
+        // for the newer text. Requests read meanwhile wait for it.
+        let pending = RefCell::new(std::mem::take(&mut self.pending));
+        let superseded = || {
+            let mut pending = pending.borrow_mut();
+            while let Ok(message) = receiver.try_recv() {
+                pending.push_back(message);
+            }
+            pending.iter().any(supersedes)
+        };
+        let found = catch_unwind(AssertUnwindSafe(|| {
+            workspace.take_publish_unless(&superseded)
+        }));
+        self.pending = pending.into_inner();
         match found {
             Ok(list) => list.into_iter().for_each(|p| self.publish_one(p)),
             Err(_) => eprintln!("ipcheck lsp: internal error while publishing diagnostics"),

@@ -96,6 +96,41 @@ impl Analysis {
         today: Date,
         last_good: Option<Arc<Analysis>>,
     ) -> Analysis {
+        match Analysis::unless(sources.clone(), uris.clone(), today, last_good, &|| false) {
+            Some(analysis) => analysis,
+            // Never cancelled: not reached; an empty analysis all the same.
+            None => Analysis::empty(sources, uris),
+        }
+    }
+
+    /// An analysis with nothing in it but an internal error.
+    fn empty(sources: SourceMap, uris: Vec<Uri>) -> Analysis {
+        Analysis {
+            policy: Policy {
+                diagnostics: vec![internal_error("analysing this policy")],
+                sources,
+                syntax: Vec::new(),
+                model: Model::default(),
+            },
+            uris,
+            occurrences: Vec::new(),
+            decisions: OnceLock::new(),
+            extra: Vec::new(),
+            stale: None,
+        }
+    }
+
+    /// [`Analysis::new`], given up (`None`) as soon as `superseded` says a
+    /// newer edit is waiting: it is asked after the front end and after
+    /// the lints, so a stale analysis of a large policy costs at most one
+    /// stage.
+    pub fn unless(
+        sources: SourceMap,
+        uris: Vec<Uri>,
+        today: Date,
+        last_good: Option<Arc<Analysis>>,
+        superseded: &dyn Fn() -> bool,
+    ) -> Option<Analysis> {
         let front = catch_unwind(AssertUnwindSafe(|| policy::analyze(sources.clone())));
         let mut policy = match front {
             Ok(policy) => policy,
@@ -106,6 +141,9 @@ impl Analysis {
                 model: Model::default(),
             },
         };
+        if superseded() {
+            return None;
+        }
         let lints = catch_unwind(AssertUnwindSafe(|| {
             lint::lint(&policy, &LintOptions { today })
         }));
@@ -116,6 +154,9 @@ impl Analysis {
                 .push(internal_error("linting this policy")),
         }
         policy::sort_diagnostics(&mut policy.diagnostics);
+        if superseded() {
+            return None;
+        }
         let occurrences = refs::occurrences(&policy.syntax);
         let mut analysis = Analysis {
             policy,
@@ -140,7 +181,7 @@ impl Analysis {
         } else {
             analysis.extra = analysis.failures();
         }
-        analysis
+        Some(analysis)
     }
 
     /// The `ipl::test::scenario_failed` error of each decided scenario
@@ -369,12 +410,23 @@ impl Workspace {
     }
 
     fn analysed(&mut self, policy: &Key) -> Option<Arc<Analysis>> {
+        self.analysed_unless(policy, &|| false)
+    }
+
+    /// The policy's analysis, `None` when `superseded` cut it short.
+    fn analysed_unless(
+        &mut self,
+        policy: &Key,
+        superseded: &dyn Fn() -> bool,
+    ) -> Option<Arc<Analysis>> {
         if let Some(analysis) = &self.policies.get(policy)?.analysis {
             return Some(analysis.clone());
         }
         let (sources, uris) = self.sources(policy)?;
         let last_good = self.policies.get(policy)?.last_good.clone();
-        let analysis = Arc::new(Analysis::new(sources, uris, self.today, last_good));
+        let analysis = Arc::new(Analysis::unless(
+            sources, uris, self.today, last_good, superseded,
+        )?);
         let state = self.policies.get_mut(policy)?;
         state.analysis = Some(analysis.clone());
         if !analysis.policy.has_errors() {
@@ -415,6 +467,16 @@ impl Workspace {
     /// diagnostics to publish: for each open file, each file with
     /// diagnostics, and each file whose diagnostics went away.
     pub fn take_publish(&mut self) -> Vec<PublishDiagnosticsParams> {
+        self.take_publish_unless(&|| false)
+    }
+
+    /// [`Workspace::take_publish`], stopping when `superseded` says a newer
+    /// message is waiting: the policies not analysed yet stay unpublished
+    /// and are analysed, for their newer text, after that message.
+    pub fn take_publish_unless(
+        &mut self,
+        superseded: &dyn Fn() -> bool,
+    ) -> Vec<PublishDiagnosticsParams> {
         let keys: Vec<Key> = self
             .policies
             .iter()
@@ -423,7 +485,10 @@ impl Workspace {
             .collect();
         let mut out = Vec::new();
         for key in keys {
-            let Some(analysis) = self.analysed(&key) else {
+            if superseded() {
+                break;
+            }
+            let Some(analysis) = self.analysed_unless(&key, superseded) else {
                 continue;
             };
             let versions: HashMap<String, i32> = self
