@@ -2553,3 +2553,47 @@ fn vscode_extension_packages_into_a_vsix() {
         "{loaded:?}"
     );
 }
+
+#[test]
+fn a_newer_edit_supersedes_the_analysis_of_a_large_policy() {
+    let mut client = Client::start("");
+    let mut text = large_policy(19_100);
+    assert!(text.matches("\nclause ").count() >= 1_000);
+    client.open_text("large.ipl", &text);
+    client.published();
+    // Keystrokes a few milliseconds apart, each while the last is analysed.
+    let at = text.find("clause c0 ").unwrap();
+    let start = Instant::now();
+    for (i, c) in "// typed\n".chars().enumerate() {
+        client.edit(
+            "large.ipl",
+            2 + i as i32,
+            &text,
+            at + i,
+            at + i,
+            &c.to_string(),
+        );
+        text.insert(at + i, c);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let last = 1 + "// typed\n".len() as i32;
+    let published = client.published();
+    let elapsed = start.elapsed();
+    let versions: Vec<i64> = published
+        .iter()
+        .filter_map(|p| p["version"].as_i64())
+        .collect();
+    eprintln!(
+        "{} keystrokes into {} clauses: {} publishes {versions:?} in {elapsed:?}",
+        "// typed\n".len(),
+        text.matches("\nclause ").count(),
+        versions.len()
+    );
+    assert_eq!(versions.last(), Some(&i64::from(last)), "{versions:?}");
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+    // The text the server analysed is the client's: a comment line, no
+    // error.
+    let diags = published.last().unwrap()["diagnostics"].as_array().unwrap();
+    assert!(diags.iter().all(|d| d["severity"] != 1), "{diags:?}");
+    assert_eq!(client.shutdown(), 0);
+}
