@@ -1026,8 +1026,16 @@ fn half_written_edits_never_break_the_server() {
                 );
             }
             let doc = json!({ "textDocument": { "uri": client.uri("agreement.ipl") } });
-            for method in ["textDocument/documentSymbol", "textDocument/codeLens"] {
-                let response = client.request(method, doc.clone());
+            let mut whole = doc.clone();
+            whole["range"] = json!({ "start": { "line": 0, "character": 0 }, "end": end });
+            for (method, params) in [
+                ("textDocument/documentSymbol", &doc),
+                ("textDocument/codeLens", &doc),
+                ("textDocument/foldingRange", &doc),
+                ("textDocument/semanticTokens/full", &doc),
+                ("textDocument/inlayHint", &whole),
+            ] {
+                let response = client.request(method, params.clone());
                 assert!(
                     response.get("error").is_none(),
                     "{method} at {cut}: {response}"

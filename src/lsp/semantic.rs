@@ -172,9 +172,9 @@ pub fn tokens(analysis: &Analysis, file: FileId) -> SemanticTokens {
             continue;
         }
         let at = source.lines.utf16_position(text, t.start);
-        let delta_line = at.line - line;
+        let delta_line = at.line.saturating_sub(line);
         let delta_start = if delta_line == 0 {
-            at.col - col
+            at.col.saturating_sub(col)
         } else {
             at.col
         };
