@@ -7,7 +7,7 @@ mod eval;
 mod explain;
 mod grants;
 mod lint;
-mod test;
+pub(crate) mod test;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

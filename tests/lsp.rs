@@ -45,7 +45,19 @@ struct Client {
 impl Client {
     /// Starts the server on a copy of a fixture directory (none for "").
     fn start(fixture: &str) -> Client {
-        let mut client = Client::spawn(fixture);
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/lsp")
+            .join(fixture);
+        Client::start_in(&from, !fixture.is_empty())
+    }
+
+    /// Starts the server on a copy of a directory of the repository.
+    fn start_copy(dir: &str) -> Client {
+        Client::start_in(&Path::new(env!("CARGO_MANIFEST_DIR")).join(dir), true)
+    }
+
+    fn start_in(from: &Path, copy: bool) -> Client {
+        let mut client = Client::spawn_in(from, copy);
         let init = client.request(
             "initialize",
             json!({
@@ -62,11 +74,15 @@ impl Client {
 
     /// Starts the server without initialising it.
     fn spawn(fixture: &str) -> Client {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/lsp")
+            .join(fixture);
+        Client::spawn_in(&from, !fixture.is_empty())
+    }
+
+    fn spawn_in(from: &Path, copy: bool) -> Client {
         let dir = tempfile::tempdir().unwrap();
-        if !fixture.is_empty() {
-            let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/lsp")
-                .join(fixture);
+        if copy {
             for entry in std::fs::read_dir(from).unwrap() {
                 let path = entry.unwrap().path();
                 std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
@@ -223,6 +239,22 @@ impl Client {
         self.notify(
             "textDocument/didOpen",
             json!({ "textDocument": { "uri": uri, "languageId": "ipl", "version": 1, "text": text } }),
+        );
+    }
+
+    /// An incremental `didChange`: `new` replaces the bytes `start..end`
+    /// of `text` (the document's current text), sent as a UTF-16 range.
+    fn edit(&mut self, name: &str, version: i32, text: &str, start: usize, end: usize, new: &str) {
+        let uri = self.uri(name);
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": version },
+                "contentChanges": [{
+                    "range": { "start": position(text, start), "end": position(text, end) },
+                    "text": new,
+                }],
+            }),
         );
     }
 
@@ -1001,8 +1033,16 @@ fn half_written_edits_never_break_the_server() {
                 );
             }
             let doc = json!({ "textDocument": { "uri": client.uri("agreement.ipl") } });
-            for method in ["textDocument/documentSymbol", "textDocument/codeLens"] {
-                let response = client.request(method, doc.clone());
+            let mut whole = doc.clone();
+            whole["range"] = json!({ "start": { "line": 0, "character": 0 }, "end": end });
+            for (method, params) in [
+                ("textDocument/documentSymbol", &doc),
+                ("textDocument/codeLens", &doc),
+                ("textDocument/foldingRange", &doc),
+                ("textDocument/semanticTokens/full", &doc),
+                ("textDocument/inlayHint", &whole),
+            ] {
+                let response = client.request(method, params.clone());
                 assert!(
                     response.get("error").is_none(),
                     "{method} at {cut}: {response}"
@@ -1537,6 +1577,23 @@ fn every_reserved_word_is_highlighted_and_documented() {
         }
     }
     collect(&grammar, &mut alternatives);
+    // The VS Code extension ships a copy of the grammar (a package cannot
+    // hold a link): it must be the same file.
+    let copy =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/vscode/syntaxes/ipl.tmLanguage.json");
+    assert!(
+        !std::fs::symlink_metadata(&copy)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "editors/vscode/syntaxes/ipl.tmLanguage.json must be a copy, not a link"
+    );
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/ipl.tmLanguage.json"))
+            .unwrap(),
+        "editors/vscode/syntaxes/ipl.tmLanguage.json is stale: copy editors/ipl.tmLanguage.json over it"
+    );
     let unhighlighted: Vec<&String> = words.iter().filter(|w| !alternatives.contains(w)).collect();
     assert!(
         unhighlighted.is_empty(),
@@ -1636,5 +1693,922 @@ fn rename_across_files_and_labels_with_refusals() {
         "fact to an event's name": fact_as_event,
     }));
     snapshot!("rename", pretty(&snapshot));
+    assert_eq!(client.shutdown(), 0);
+}
+
+/// The lints of a publish, each as `code: message ← the text it points at`.
+fn lints_of(publish: &Value, text: &str) -> Vec<String> {
+    let mut out: Vec<String> = publish["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| {
+            d["code"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("ipl::lint::"))
+        })
+        .map(|d| {
+            let start = offset_of(text, &d["range"]["start"]);
+            let end = offset_of(text, &d["range"]["end"]);
+            format!(
+                "{}: {} ← {}",
+                d["code"].as_str().unwrap(),
+                d["message"].as_str().unwrap().lines().next().unwrap(),
+                &text[start..end]
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The clause typed into the shipped example, one keystroke at a time.
+const TYPED_CLAUSE: &str = "\nclause 8.5 \"Theses\" {\n  permit publish of cell_model\n  by fraunhofer\n  field recycling\n}\n";
+
+#[test]
+fn lints_and_lenses_stay_while_a_clause_is_typed() {
+    let mut client = Client::start_copy("policies/ssb-consortium");
+    client.open("agreement.ipl");
+    client.open("scenarios.ipl");
+    let mut text = client.text("agreement.ipl");
+    let uri = client.uri("agreement.ipl");
+    let last = |published: &[Value]| -> Value {
+        published
+            .iter()
+            .rev()
+            .find(|p| p["uri"] == uri)
+            .cloned()
+            .unwrap()
+    };
+    let before = lints_of(&last(&client.published()), &text);
+    assert!(before.len() >= 10, "{before:#?}");
+    let lens_titles = |client: &mut Client, name: &str| -> Vec<String> {
+        let lenses = client.result(
+            "textDocument/codeLens",
+            json!({ "textDocument": { "uri": client.uri(name) } }),
+        );
+        lenses
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["command"]["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let scenario_lenses = lens_titles(&mut client, "scenarios.ipl").len();
+    // After clause 8.4, before the section 9 comment.
+    let mut at = text.find("\n// ---- Section 9").unwrap();
+    let (mut updates, mut with_errors, mut lost, mut not_decided, mut stale) = (0, 0, 0, 0, 0);
+    let mut version = 1;
+    let mut halfway = None;
+    for (i, c) in TYPED_CLAUSE.chars().enumerate() {
+        version += 1;
+        let typed = c.to_string();
+        client.edit("agreement.ipl", version, &text, at, at, &typed);
+        text.insert(at, c);
+        at += c.len_utf8();
+        let publish = last(&client.published());
+        updates += 1;
+        let has_errors = publish["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["severity"] == 1);
+        with_errors += usize::from(has_errors);
+        let now = lints_of(&publish, &text);
+        let missing: Vec<&String> = before.iter().filter(|l| !now.contains(l)).collect();
+        if !missing.is_empty() {
+            lost += 1;
+            eprintln!(
+                "after {:?}: lost {missing:#?}",
+                &text[at.saturating_sub(20)..at]
+            );
+        }
+        let titles = [
+            lens_titles(&mut client, "scenarios.ipl"),
+            lens_titles(&mut client, "agreement.ipl"),
+        ]
+        .concat();
+        not_decided += titles.iter().filter(|t| t.contains("not decided")).count();
+        if i == 40 {
+            halfway = Some(json!({
+                "typed": TYPED_CLAUSE.chars().take(i + 1).collect::<String>(),
+                "lints": now,
+                "lenses": titles,
+                "errors": publish["diagnostics"].as_array().unwrap().iter()
+                    .filter(|d| d["severity"] == 1)
+                    .map(|d| d["message"].clone())
+                    .collect::<Vec<_>>(),
+            }));
+        }
+        stale += usize::from(titles.iter().any(|t| t.starts_with("last decided:")));
+        assert_eq!(
+            lens_titles(&mut client, "scenarios.ipl").len(),
+            scenario_lenses,
+            "a scenario lens went missing"
+        );
+    }
+    eprintln!(
+        "typed {} characters: {updates} diagnostic updates, {with_errors} with errors, \
+         {lost} lost a lint, {stale} with stale lenses, {not_decided} lenses not decided",
+        TYPED_CLAUSE.chars().count()
+    );
+    assert_eq!(updates, TYPED_CLAUSE.chars().count());
+    assert!(
+        with_errors > 60,
+        "the clause is invalid while typed: {with_errors}"
+    );
+    assert_eq!(lost, 0, "updates that lost a lint of an unchanged item");
+    assert_eq!(not_decided, 0, "lenses that read `not decided`");
+    assert_eq!(
+        stale, with_errors,
+        "a stale lens on every update with errors"
+    );
+    // The typed clause is valid: fresh lints, fresh lenses.
+    let titles = lens_titles(&mut client, "agreement.ipl");
+    assert!(
+        titles.iter().all(|t| !t.starts_with("last decided")),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&"decides no scenario".to_string()),
+        "{titles:?}"
+    );
+    snapshot!("typing_halfway", pretty(&halfway.unwrap()));
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn a_failing_scenario_is_a_diagnostic_at_its_expect_line() {
+    let mut client = Client::start("consortium");
+    client.open("scenarios.ipl");
+    let sc = client.text("scenarios.ipl");
+    let uri = client.uri("scenarios.ipl");
+    let failures = |published: &[Value]| -> Vec<Value> {
+        published
+            .iter()
+            .rev()
+            .find(|p| p["uri"] == uri)
+            .and_then(|p| p["diagnostics"].as_array().cloned())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|d| d["code"] == "ipl::test::scenario_failed")
+            .collect()
+    };
+    let found = failures(&client.published());
+    assert_eq!(found.len(), 1, "{found:?}");
+    let start = offset_of(&sc, &found[0]["range"]["start"]);
+    let end = offset_of(&sc, &found[0]["range"]["end"]);
+    assert_eq!(&sc[start..end], "deny by 8.1");
+    // An `owes` line the decision does not carry is one too, at that line.
+    let owes = sc.replacen(
+        "  expect permit by 8.2.3\n",
+        "  expect permit by 8.2.3\n  owes notify bmw 90 days before\n",
+        1,
+    );
+    assert_ne!(owes, sc);
+    client.change("scenarios.ipl", 2, &owes);
+    let with_owes = failures(&client.published());
+    // Fixing the expectation clears the first; a typo (an error) keeps the
+    // failures of the unchanged scenarios, as lints are kept.
+    let fixed = owes.replacen("expect deny by 8.1", "expect permit by 8.2.3", 1);
+    client.change("scenarios.ipl", 3, &fixed);
+    let after_fix = failures(&client.published());
+    let typo = format!("{fixed}scenario \"typing\" {{\n  action catl use\n");
+    client.change("scenarios.ipl", 4, &typo);
+    let while_typing = failures(&client.published());
+    assert_eq!(while_typing, after_fix);
+    snapshot!(
+        "scenario_failed",
+        pretty(&client.redact(json!({
+            "on open": found,
+            "with an owes line": with_owes,
+            "after fixing the expectation": after_fix,
+        })))
+    );
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn incremental_changes_count_utf16_columns() {
+    let mut client = Client::start("");
+    let mut text = String::from(
+        "party f \"Förderung 🔋\"\nparty g   \"G 𝄞 ß\" affiliate of f\nparty h \"H\"\n",
+    );
+    client.open_text("sync.ipl", &text);
+    let mut version = 1;
+    let mut edit = |client: &mut Client, text: &mut String, start: usize, end: usize, new: &str| {
+        version += 1;
+        client.edit("sync.ipl", version, text, start, end, new);
+        text.replace_range(start..end, new);
+    };
+    // Typing right after an astral character (two UTF-16 units).
+    let after = text.find('🔋').unwrap() + '🔋'.len_utf8();
+    edit(&mut client, &mut text, after, after, " ✓");
+    // Replacing an astral character, then text after it on its line.
+    let clef = text.find('𝄞').unwrap();
+    edit(&mut client, &mut text, clef, clef + '𝄞'.len_utf8(), "x");
+    let of_f = text.find("affiliate of f").unwrap() + "affiliate of ".len();
+    edit(&mut client, &mut text, of_f, of_f + 1, "nobody");
+    // Two changes in one notification, the second's range in the text
+    // the first left.
+    let h = text.find("\"H\"").unwrap();
+    let first_end = h + 3;
+    let mut once = text.clone();
+    once.replace_range(h..first_end, "\"Hö 🔋🔋\"");
+    let second = once.find("🔋🔋").unwrap() + '🔋'.len_utf8();
+    let mut twice = once.clone();
+    twice.replace_range(second..second + '🔋'.len_utf8(), "");
+    let uri = client.uri("sync.ipl");
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri, "version": 10 },
+            "contentChanges": [
+                { "range": { "start": position(&text, h), "end": position(&text, first_end) }, "text": "\"Hö 🔋🔋\"" },
+                { "range": { "start": position(&once, second), "end": position(&once, second + 4) }, "text": "" },
+            ],
+        }),
+    );
+    text = twice;
+    // A multi-line deletion ending inside a line with non-ASCII text.
+    let from = text.find("\nparty g").unwrap();
+    let to = text.find("x ß").unwrap();
+    edit(&mut client, &mut text, from, to, "\nparty g   \"G ");
+    let published = client.published();
+    let diags = published.last().unwrap()["diagnostics"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let unknown = diags
+        .iter()
+        .find(|d| d["code"] == "ipl::names::unknown_party")
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    let start = offset_of(&text, &unknown["range"]["start"]);
+    let end = offset_of(&text, &unknown["range"]["end"]);
+    assert_eq!(&text[start..end], "nobody", "{text}");
+    // The server's text is the client's: formatting it gives the same
+    // text, ending where the client's text ends.
+    let edits = client.result(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    assert_eq!(edits[0]["range"]["end"], position(&text, text.len()));
+    let expected = ipcheck::fmt::format_source(&text).unwrap();
+    assert_eq!(edits[0]["newText"], expected);
+    snapshot!("incremental_sync", format!("{text}---\n{expected}"));
+    assert_eq!(client.shutdown(), 0);
+}
+
+/// One completion position: the file, the text the cursor follows (its
+/// `nth` occurrence, the cursor right after it), the labels that must be
+/// offered and the labels that must not.
+type Position = (
+    &'static str,
+    &'static str,
+    usize,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+const COMPLETION_POSITIONS: &[Position] = &[
+    // Items and their headers.
+    (
+        "policy.ipl",
+        "Needed\"\n",
+        0,
+        &[
+            "fact",
+            "event",
+            "instrument",
+            "amendment",
+            "grant",
+            "clause",
+            "scenario",
+        ],
+        &["permit"],
+    ),
+    (
+        "policy.ipl",
+        "\"Access when needed\" ",
+        0,
+        &["notwithstanding"],
+        &["permit", "alpha"],
+    ),
+    (
+        "policy.ipl",
+        "notwithstanding ",
+        0,
+        &["9.2", "12.2"],
+        &["9.3", "L-1", "alpha"],
+    ),
+    (
+        "policy.ipl",
+        "\"Gamma SA\" ",
+        0,
+        &["affiliate of", "joined", "left"],
+        &["defaulting", "alpha"],
+    ),
+    (
+        "policy.ipl",
+        "left 2027-03-01 ",
+        0,
+        &["defaulting"],
+        &["joined"],
+    ),
+    (
+        "policy.ipl",
+        "affiliate of ",
+        0,
+        &["alpha", "gamma"],
+        &["members", "owners"],
+    ),
+    (
+        "policy.ipl",
+        "prevails over ",
+        0,
+        &["annexes"],
+        &["ca", "alpha"],
+    ),
+    (
+        "policy.ipl",
+        "members = alpha, ",
+        0,
+        &["beta", "gamma"],
+        &["members", "owners"],
+    ),
+    (
+        "policy.ipl",
+        "third_parties ",
+        0,
+        &["include affiliates"],
+        &[],
+    ),
+    // Assets.
+    (
+        "policy.ipl",
+        "  class ",
+        0,
+        &["foreground", "background"],
+        &["patent"],
+    ),
+    (
+        "policy.ipl",
+        "  type  ",
+        1,
+        &["data", "patent", "software"],
+        &["foreground"],
+    ),
+    (
+        "policy.ipl",
+        "  owner ",
+        0,
+        &["beta"],
+        &["members", "owners"],
+    ),
+    // Grants.
+    ("policy.ipl", "  exclusive ", 0, &["license of"], &[]),
+    (
+        "policy.ipl",
+        "exclusive license of ",
+        0,
+        &["res", "data_set"],
+        &["foreground", "tagged"],
+    ),
+    (
+        "policy.ipl",
+        "license of res from ",
+        0,
+        &["alpha"],
+        &["owners"],
+    ),
+    (
+        "policy.ipl",
+        "  rights ",
+        0,
+        &["exploit", "sell", "use"],
+        &["any"],
+    ),
+    (
+        "policy.ipl",
+        "until 2030-12-31\n",
+        0,
+        &["rights", "sublicensable", "field"],
+        &["by"],
+    ),
+    // Clause heads.
+    (
+        "policy.ipl",
+        "  forbid ",
+        0,
+        &["use", "license", "any"],
+        &["res"],
+    ),
+    (
+        "policy.ipl",
+        "permit license ",
+        0,
+        &["of"],
+        &["res", "alpha"],
+    ),
+    (
+        "policy.ipl",
+        "permit license of ",
+        0,
+        &["res", "foreground", "jointly_owned", "tagged", "data"],
+        &["alpha"],
+    ),
+    (
+        "policy.ipl",
+        "of foreground ",
+        0,
+        &["tagged", "jointly_owned", "patent"],
+        &["res", "alpha"],
+    ),
+    ("policy.ipl", "tagged ", 0, &["core"], &["res"]),
+    (
+        "policy.ipl",
+        "permit use of res\n",
+        0,
+        &["by", "to", "field", "when", "duty"],
+        &["permit"],
+    ),
+    // Clause lines.
+    (
+        "policy.ipl",
+        "  by ",
+        2,
+        &["owners", "members", "alpha", "anyone"],
+        &["res"],
+    ),
+    (
+        "policy.ipl",
+        "by owners, ",
+        0,
+        &["members", "alpha", "third_parties", "affiliates of"],
+        &["res"],
+    ),
+    (
+        "policy.ipl",
+        "  to ",
+        0,
+        &["third_parties", "alpha", "members"],
+        &["res"],
+    ),
+    ("policy.ipl", "  field ", 1, &["batteries", "ev"], &["eu"]),
+    ("policy.ipl", "  territory ", 0, &["eu", "world"], &["ev"]),
+    (
+        "policy.ipl",
+        "  when ",
+        0,
+        &["needed", "request", "consent of"],
+        &["alpha"],
+    ),
+    (
+        "policy.ipl",
+        "and not ",
+        0,
+        &["published", "needed"],
+        &["alpha"],
+    ),
+    (
+        "policy.ipl",
+        "  until ",
+        0,
+        &["request", "expires"],
+        &["alpha"],
+    ),
+    (
+        "policy.ipl",
+        "objection of parties ",
+        0,
+        &["within"],
+        &["alpha"],
+    ),
+    (
+        "policy.ipl",
+        "within 30 days ",
+        0,
+        &["after notice", "before"],
+        &[],
+    ),
+    (
+        "policy.ipl",
+        "  duty ",
+        0,
+        &["notify", "share income with", "pay"],
+        &["alpha"],
+    ),
+    (
+        "policy.ipl",
+        "duty notify ",
+        0,
+        &["co_owners", "alpha"],
+        &["res"],
+    ),
+    ("policy.ipl", "with owners ", 0, &["pro_rata"], &[]),
+    // Scenarios.
+    (
+        "policy.ipl",
+        "  action ",
+        0,
+        &["alpha", "beta"],
+        &["members", "owners"],
+    ),
+    (
+        "policy.ipl",
+        "action alpha ",
+        0,
+        &["use", "license"],
+        &["alpha"],
+    ),
+    (
+        "policy.ipl",
+        "action alpha use ",
+        0,
+        &["res", "data_set"],
+        &["foreground"],
+    ),
+    (
+        "policy.ipl",
+        "use res ",
+        0,
+        &["to", "field", "on", "given", "request on"],
+        &["alpha"],
+    ),
+    ("policy.ipl", "given ", 0, &["needed", "not"], &["alpha"]),
+    (
+        "policy.ipl",
+        "license res to ",
+        0,
+        &["beta"],
+        &["third_parties"],
+    ),
+    (
+        "policy.ipl",
+        "to beta field ",
+        0,
+        &["ev", "batteries"],
+        &["in", "eu"],
+    ),
+    (
+        "policy.ipl",
+        "field ev territory ",
+        0,
+        &["eu", "cn"],
+        &["in", "ev"],
+    ),
+    ("policy.ipl", "notice ", 0, &["gamma", "alpha"], &["to"]),
+    (
+        "policy.ipl",
+        "days consent ",
+        0,
+        &["gamma", "none"],
+        &["of"],
+    ),
+    (
+        "policy.ipl",
+        "  expect ",
+        0,
+        &["permit", "conditional", "deny"],
+        &[],
+    ),
+    (
+        "policy.ipl",
+        "expect deny by ",
+        0,
+        &["12.2", "L-1"],
+        &["alpha"],
+    ),
+    (
+        "policy.ipl",
+        "  owes ",
+        0,
+        &["share income with", "notify"],
+        &[],
+    ),
+    // Amendments.
+    ("a1.ipl", "effective 2027-01-01 ", 0, &["removes"], &[]),
+    ("a1.ipl", "removes ", 0, &["9.3", "20.1", "L-1"], &["alpha"]),
+    ("a1.ipl", "removes 9.3, ", 0, &["20.1"], &["alpha"]),
+];
+
+#[test]
+fn completion_everywhere_a_user_types() {
+    assert!(COMPLETION_POSITIONS.len() >= 32);
+    let mut client = Client::start("completion");
+    let mut texts = std::collections::BTreeMap::new();
+    for name in ["policy.ipl", "annexes.ipl", "a1.ipl"] {
+        client.open(name);
+        texts.insert(name, client.text(name));
+    }
+    let mut out = String::new();
+    let mut wrong = Vec::new();
+    for &(name, needle, nth, want, not) in COMPLETION_POSITIONS {
+        let text = &texts[name];
+        let at = client.at(name, text, needle, nth, needle.chars().count());
+        let items = client.result("textDocument/completion", at);
+        let labels: Vec<&str> = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap())
+            .collect();
+        let missing: Vec<&&str> = want.iter().filter(|w| !labels.contains(w)).collect();
+        let extra: Vec<&&str> = not.iter().filter(|w| labels.contains(w)).collect();
+        if !missing.is_empty() || !extra.is_empty() {
+            wrong.push(format!("after {needle:?} in {name}: missing {missing:?}, unwanted {extra:?}; got {labels:?}"));
+        }
+        out.push_str(&format!(
+            "{name} after {needle:?}:\n  {}\n",
+            labels.join(", ")
+        ));
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} positions wrong:\n{}",
+        wrong.len(),
+        COMPLETION_POSITIONS.len(),
+        wrong.join("\n")
+    );
+    snapshot!("completion_everywhere", out);
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn folding_semantic_tokens_and_inlay_hints() {
+    let mut client = Client::start("view");
+    let init_legend = {
+        // The legend announced at initialisation decodes the tokens.
+        let mut other = Client::spawn("");
+        let init = other.result("initialize", json!({ "capabilities": {} }));
+        other.notify("initialized", json!({}));
+        assert_eq!(other.shutdown(), 0);
+        init["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"].clone()
+    };
+    client.open("policy.ipl");
+    let text = client.text("policy.ipl");
+    let uri = client.uri("policy.ipl");
+    let lines: Vec<&str> = text.lines().collect();
+    let folds = client.result(
+        "textDocument/foldingRange",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let folds: Vec<String> = folds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let (s, e) = (
+                f["startLine"].as_u64().unwrap() as usize,
+                f["endLine"].as_u64().unwrap() as usize,
+            );
+            let kind = f["kind"].as_str().unwrap_or("item");
+            format!("{kind} {s}-{e}: {} … {}", lines[s].trim(), lines[e].trim())
+        })
+        .collect();
+    let tokens = client.result(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let data: Vec<u64> = tokens["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let (mut line, mut col) = (0usize, 0usize);
+    let mut decoded = Vec::new();
+    for t in data.chunks(5) {
+        if t[0] > 0 {
+            line += t[0] as usize;
+            col = t[1] as usize;
+        } else {
+            col += t[1] as usize;
+        }
+        let units: Vec<u16> = lines[line].encode_utf16().collect();
+        let word = String::from_utf16(&units[col..col + t[2] as usize]).unwrap();
+        let kind = init_legend[t[3] as usize].as_str().unwrap();
+        let decl = if t[4] & 1 == 1 { " (declaration)" } else { "" };
+        decoded.push(format!("{}:{col} {word} → {kind}{decl}", line + 1));
+    }
+    let of = |word: &str, line_has: &str| -> Vec<&String> {
+        decoded
+            .iter()
+            .filter(|d| {
+                let (at, rest) = d.split_once(' ').unwrap();
+                let n: usize = at.split(':').next().unwrap().parse().unwrap();
+                rest.starts_with(&format!("{word} →")) && lines[n - 1].contains(line_has)
+            })
+            .collect()
+    };
+    let all = |found: Vec<&String>, kind: &str| {
+        !found.is_empty() && found.iter().all(|d| d.ends_with(kind))
+    };
+    // A field named `data` is a field; `type data` is an asset type.
+    assert!(all(of("data", "field data"), "enumMember"), "{decoded:#?}");
+    assert!(all(of("data", "type  data"), "→ type"), "{decoded:#?}");
+    // `license` is a verb after `permit` and in an action, a keyword in a grant.
+    assert!(all(of("license", "permit"), "function"), "{decoded:#?}");
+    assert!(all(of("license", "action"), "function"), "{decoded:#?}");
+    assert!(
+        all(of("license", "exclusive license"), "keyword"),
+        "{decoded:#?}"
+    );
+    let end = position(&text, text.len());
+    let hints = client.result(
+        "textDocument/inlayHint",
+        json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": end } }),
+    );
+    let hints: Vec<String> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let at = offset_of(&text, &h["position"]);
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            format!(
+                "{} ‸ {}",
+                &text[line_start..at].trim_start(),
+                h["label"].as_str().unwrap()
+            )
+        })
+        .collect();
+    snapshot!(
+        "folding_tokens_hints",
+        format!(
+            "folding ranges:\n{}\n\nsemantic tokens:\n{}\n\ninlay hints:\n{}\n",
+            folds.join("\n"),
+            decoded.join("\n"),
+            hints.join("\n")
+        )
+    );
+    assert_eq!(client.shutdown(), 0);
+}
+
+/// Runs a command in `dir`; its stdout, or why it failed.
+fn run_in(dir: &Path, program: &str, args: &[&str]) -> Result<String, String> {
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(format!(
+            "{program} {}: {}\n{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+/// Copies the extension's files as a clean clone has them (no
+/// `node_modules`, `dist` or packages).
+fn copy_extension(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if name == "node_modules" || name == "dist" || name.ends_with(".vsix") {
+            continue;
+        }
+        if path.is_dir() {
+            std::fs::create_dir_all(to.join(&name)).unwrap();
+            copy_extension(&path, &to.join(&name));
+        } else {
+            std::fs::copy(&path, to.join(&name)).unwrap();
+        }
+    }
+}
+
+#[test]
+fn vscode_extension_packages_into_a_vsix() {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/vscode");
+    let dir = tempfile::tempdir().unwrap();
+    copy_extension(&source, dir.path());
+    let here = dir.path();
+    if let Err(why) =
+        run_in(here, "npm", &["--version"]).and_then(|_| run_in(here, "unzip", &["-v"]))
+    {
+        eprintln!("skipped: npm or unzip is missing ({why})");
+        return;
+    }
+    if let Err(why) = run_in(here, "npm", &["ping"]) {
+        eprintln!("skipped: the npm registry is not reachable ({why})");
+        return;
+    }
+    run_in(here, "npm", &["ci", "--no-audit", "--no-fund"]).unwrap();
+    run_in(here, "npm", &["run", "package", "--", "--out", "ext.vsix"]).unwrap();
+    let listing = run_in(here, "unzip", &["-l", "ext.vsix"]).unwrap();
+    let mut files: Vec<&str> = listing
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(3))
+        .filter(|f| f.starts_with("extension") || f.starts_with('['))
+        .collect();
+    files.sort_unstable();
+    assert_eq!(
+        files,
+        [
+            "[Content_Types].xml",
+            "extension.vsixmanifest",
+            "extension/LICENSE.txt",
+            "extension/dist/extension.js",
+            "extension/language-configuration.json",
+            "extension/package.json",
+            "extension/readme.md",
+            "extension/syntaxes/ipl.tmLanguage.json",
+        ],
+        "{listing}"
+    );
+    let manifest = run_in(here, "unzip", &["-p", "ext.vsix", "extension.vsixmanifest"]).unwrap();
+    let identity = format!(
+        r#"<Identity Language="en-US" Id="ipcheck-ipl" Version="{}" Publisher="ipcheck""#,
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(manifest.contains(&identity), "{manifest}");
+    assert!(
+        manifest.contains("https://github.com/ipcheck/ipcheck"),
+        "{manifest}"
+    );
+    // The packaged grammar is the repository's, the client is bundled (no
+    // node_modules in the package) and loads.
+    let grammar = run_in(
+        here,
+        "unzip",
+        &["-p", "ext.vsix", "extension/syntaxes/ipl.tmLanguage.json"],
+    )
+    .unwrap();
+    assert_eq!(
+        grammar,
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/ipl.tmLanguage.json")
+        )
+        .unwrap()
+    );
+    let stub = here.join("stub/node_modules/vscode");
+    std::fs::create_dir_all(&stub).unwrap();
+    std::fs::write(
+        stub.join("index.js"),
+        "const h={get:(t,k)=>k===\"__esModule\"?false:new Proxy(function(){},h),apply:()=>new Proxy(function(){},h),construct:()=>new Proxy(function(){},h)};module.exports=new Proxy({},h);",
+    )
+    .unwrap();
+    let loaded = Command::new("node")
+        .args([
+            "-e",
+            "const e=require('./dist/extension.js');process.stdout.write(typeof e.activate)",
+        ])
+        .env("NODE_PATH", here.join("stub/node_modules"))
+        .current_dir(here)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&loaded.stdout),
+        "function",
+        "{loaded:?}"
+    );
+}
+
+#[test]
+fn a_newer_edit_supersedes_the_analysis_of_a_large_policy() {
+    let mut client = Client::start("");
+    let mut text = large_policy(19_100);
+    assert!(text.matches("\nclause ").count() >= 1_000);
+    client.open_text("large.ipl", &text);
+    client.published();
+    // Keystrokes a few milliseconds apart, each while the last is analysed.
+    let at = text.find("clause c0 ").unwrap();
+    let start = Instant::now();
+    for (i, c) in "// typed\n".chars().enumerate() {
+        client.edit(
+            "large.ipl",
+            2 + i as i32,
+            &text,
+            at + i,
+            at + i,
+            &c.to_string(),
+        );
+        text.insert(at + i, c);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let last = 1 + "// typed\n".len() as i32;
+    let published = client.published();
+    let elapsed = start.elapsed();
+    let versions: Vec<i64> = published
+        .iter()
+        .filter_map(|p| p["version"].as_i64())
+        .collect();
+    eprintln!(
+        "{} keystrokes into {} clauses: {} publishes {versions:?} in {elapsed:?}",
+        "// typed\n".len(),
+        text.matches("\nclause ").count(),
+        versions.len()
+    );
+    assert_eq!(versions.last(), Some(&i64::from(last)), "{versions:?}");
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+    // The text the server analysed is the client's: a comment line, no
+    // error.
+    let diags = published.last().unwrap()["diagnostics"].as_array().unwrap();
+    assert!(diags.iter().all(|d| d["severity"] != 1), "{diags:?}");
     assert_eq!(client.shutdown(), 0);
 }

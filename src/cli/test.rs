@@ -64,68 +64,84 @@ pub(crate) fn run_scenarios(policy: &Policy, reporter: &mut Reporter) -> std::io
             continue;
         };
         let record = engine.decide(action);
-        let check = crate::decide::scenario::check(&policy.model, scenario, &record);
-        let mut result = ScenarioResult {
+        let result = ScenarioResult {
             title: &scenario.title,
             location: scenario.location,
             expect: scenario.expect,
             expect_by: scenario.expect_by.as_deref(),
             record: &record,
-            failure: None,
+            failure: failure(&policy.model, scenario, &record),
         };
-        if check.decision_ok && !check.passes() {
-            let mut failure: Option<Diagnostic> = None;
-            for (location, lacking) in &check.missing {
-                let diag = failure.take().map_or_else(
-                    || {
-                        Diagnostic::new(
-                            Code::TestScenarioFailed,
-                            location.file,
-                            location.span,
-                            format!(
-                                "scenario `{}`: the decision does not carry {}",
-                                scenario.title,
-                                lacking.join(", ")
-                            ),
-                        )
-                        .with_label("not owed by the decision")
-                        .with_help(format!(
-                            "{}; the decision owes: {}",
-                            record.summary,
-                            owed_list(&record)
-                        ))
-                    },
-                    |d| d.with_related(*location, "not owed either"),
-                );
-                failure = Some(diag);
-            }
-            result.failure = failure;
-        }
-        if !check.decision_ok {
-            let got = verdict(&record);
-            let failure = Diagnostic::new(
-                Code::TestScenarioFailed,
-                scenario.expect_location.file,
-                scenario.expect_location.span,
-                format!(
-                    "scenario `{}`: expected {}, got {got}",
-                    scenario.title,
-                    result.expected()
-                ),
-            )
-            .with_label(format!("got {got}"))
-            .with_help(format!(
-                "{}; run `ipcheck eval` with `--explain` on this action for every clause consulted",
-                record.summary
-            ));
-            result.failure = Some(match (record.decided_by_location, &record.decided_by) {
-                (Some(l), Some(by)) => failure.with_related(l, format!("decided by {by}")),
-                _ => failure,
-            });
-        }
         reporter.scenario(&result, &policy.sources)?;
     }
     Ok(())
+}
+
+/// The `ipl::test::scenario_failed` error of a decided scenario, `None`
+/// when it passes (the one rule of [`crate::decide::scenario::check`]): at
+/// the `expect` line when the decision or its decider differ, else at the
+/// first `owes` line the decision does not carry. `ipcheck test` reports
+/// it, and the language server publishes it as a diagnostic.
+pub fn failure(
+    model: &crate::names::Model,
+    scenario: &crate::names::ScenarioInfo,
+    record: &crate::decide::DecisionRecord,
+) -> Option<Diagnostic> {
+    let expected = match &scenario.expect_by {
+        Some(by) => format!("{} by {by}", scenario.expect.as_str()),
+        None => scenario.expect.as_str().to_string(),
+    };
+    let check = crate::decide::scenario::check(model, scenario, record);
+    if check.decision_ok && !check.passes() {
+        let mut failure: Option<Diagnostic> = None;
+        for (location, lacking) in &check.missing {
+            let diag = failure.take().map_or_else(
+                || {
+                    Diagnostic::new(
+                        Code::TestScenarioFailed,
+                        location.file,
+                        location.span,
+                        format!(
+                            "scenario `{}`: the decision does not carry {}",
+                            scenario.title,
+                            lacking.join(", ")
+                        ),
+                    )
+                    .with_label("not owed by the decision")
+                    .with_help(format!(
+                        "{}; the decision owes: {}",
+                        record.summary,
+                        owed_list(record)
+                    ))
+                },
+                |d| d.with_related(*location, "not owed either"),
+            );
+            failure = Some(diag);
+        }
+        return failure;
+    }
+    if !check.decision_ok {
+        let got = verdict(record);
+        let failure = Diagnostic::new(
+            Code::TestScenarioFailed,
+            scenario.expect_location.file,
+            scenario.expect_location.span,
+            format!(
+                "scenario `{}`: expected {}, got {got}",
+                scenario.title, expected
+            ),
+        )
+        .with_label(format!("got {got}"))
+        .with_help(format!(
+            "{}; run `ipcheck eval` with `--explain` on this action for every clause consulted",
+            record.summary
+        ));
+        return Some(match (record.decided_by_location, &record.decided_by) {
+            (Some(l), Some(by)) => failure.with_related(l, format!("decided by {by}")),
+            _ => failure,
+        });
+    }
+    None
 }
 
 /// What a decision carries, for a failed `owes` line's help.

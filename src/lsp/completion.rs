@@ -234,6 +234,11 @@ pub fn complete(analysis: &Analysis, file: FileId, offset: usize) -> Vec<Complet
         candidates(analysis.model(), want, &mut items);
     }
     let mut seen = std::collections::HashSet::new();
+    // An instrument does not prevail over itself, a group is no member of
+    // itself, a clause is not notwithstanding itself.
+    if let Some(own) = own_name(text, line_start, partial_start) {
+        seen.insert(own);
+    }
     items.retain(|c| seen.insert(c.label.clone()));
     for (i, item) in items.iter_mut().enumerate() {
         item.sort_text = Some(format!("{i:05}"));
@@ -245,6 +250,21 @@ pub fn complete(analysis: &Analysis, file: FileId, offset: usize) -> Vec<Complet
         item.text_edit = Some(CompletionTextEdit::Edit(TextEdit::new(replace, new_text)));
     }
     items
+}
+
+/// The name of the `instrument`, `group` or `clause` holding `at`, when
+/// the cursor is past it.
+fn own_name(text: &str, line_start: usize, at: usize) -> Option<String> {
+    let start = item_start(text, line_start, at);
+    let tokens = tokenize(&text[start..at]);
+    match tokens.as_slice() {
+        [first, Tok::Word(name), _, ..]
+            if first.is("instrument") || first.is("group") || first.is("clause") =>
+        {
+            Some(name.clone())
+        }
+        _ => None,
+    }
 }
 
 /// What fits at `at`, from the text of the enclosing item before it.
@@ -365,7 +385,9 @@ fn context(text: &str, line_start: usize, at: usize, is_event: &dyn Fn(&str) -> 
             Some("territory") => vec![Want::Territories],
             Some("notwithstanding") => vec![Want::Labels { grants: false }],
             Some("tags") => vec![Want::Tags],
-            Some("owners") => vec![names],
+            Some("owners" | "owner") if item == "asset" => vec![names],
+            // `by owners, `: `owners` is a selector here, not an asset line.
+            Some("owners") => vec![parties],
             _ if item == "group" => vec![members],
             _ => Vec::new(),
         },
@@ -449,6 +471,22 @@ fn context(text: &str, line_start: usize, at: usize, is_event: &dyn Fn(&str) -> 
                 wants
             }
             _ if stmt == Some("share") => vec![Want::Keywords(&["pro_rata"])],
+            _ if item == "clause" && matches!(stmt, Some("permit" | "forbid" | "oblige")) => {
+                // In a clause head: `of` after the verbs, more filter
+                // words after a filter word (`foreground patent tagged t`).
+                let head = tokens
+                    .iter()
+                    .rposition(|t| t.is("permit") || t.is("forbid") || t.is("oblige"))
+                    .unwrap_or(0);
+                let of = tokens[head..].iter().position(|t| t.is("of"));
+                match of {
+                    None => vec![Want::Keywords(&["of"])],
+                    Some(_) if FILTERS.contains(&w.as_str()) && w != "tagged" => {
+                        vec![Want::Keywords(FILTERS)]
+                    }
+                    Some(_) => Vec::new(),
+                }
+            }
             _ => Vec::new(),
         },
         _ => Vec::new(),
@@ -506,6 +544,8 @@ fn header(item: &str, depth: usize, tokens: &[Tok]) -> Option<Vec<Want>> {
             Some(t) if t.is("over") || *t == Tok::Punct(',') => Some(vec![Want::Instruments]),
             Some(_) => Some(Vec::new()),
         },
+        // After the label or the title: `notwithstanding`, then labels.
+        "clause" if after.is_empty() => Some(vec![Want::Keywords(&["notwithstanding"])]),
         "amendment" => match prev {
             None => Some(vec![Want::Keywords(&["effective"])]),
             Some(Tok::Punct(',')) => Some(vec![Want::Labels { grants: true }]),

@@ -1,7 +1,9 @@
 //! ipcheck diagnostics as LSP diagnostics: code, documentation link,
 //! related places, and the label and help kept in `data` for code actions.
 
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::{Mutex, OnceLock};
 
 use lsp_types::{
     CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString, Uri,
@@ -10,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::convert;
 use super::workspace::Analysis;
-use crate::diagnostic::{Diagnostic, Severity, docs_url};
+use crate::diagnostic::{Code, Diagnostic, Severity, docs_url};
 
 /// What the LSP diagnostic carries in `data`: the parts of an ipcheck
 /// diagnostic LSP has no field for.
@@ -22,10 +24,24 @@ pub struct Data {
     pub help: Option<String>,
 }
 
+/// The documentation link of a code, built once per code: finding a
+/// code's page reads every documentation page, too slow to repeat for
+/// each of thousands of diagnostics.
+fn description(code: Code) -> Option<CodeDescription> {
+    static LINKS: OnceLock<Mutex<HashMap<Code, Option<Uri>>>> = OnceLock::new();
+    let links = LINKS.get_or_init(Default::default);
+    let mut links = links.lock().ok()?;
+    links
+        .entry(code)
+        .or_insert_with(|| Uri::from_str(&docs_url(code)).ok())
+        .clone()
+        .map(|href| CodeDescription { href })
+}
+
 /// The LSP diagnostics of every file of an analysis, by `FileId`.
 pub fn by_file(analysis: &Analysis) -> Vec<Vec<lsp_types::Diagnostic>> {
     let mut out = vec![Vec::new(); analysis.uris.len()];
-    for diag in &analysis.policy.diagnostics {
+    for diag in analysis.policy.diagnostics.iter().chain(&analysis.extra) {
         let index = diag.location.file.0 as usize;
         if let (Some(list), Some(converted)) = (out.get_mut(index), to_lsp(analysis, diag)) {
             list.push(converted);
@@ -69,9 +85,7 @@ pub fn to_lsp(analysis: &Analysis, diag: &Diagnostic) -> Option<lsp_types::Diagn
             Severity::Info => DiagnosticSeverity::INFORMATION,
         }),
         code: Some(NumberOrString::String(diag.code.to_string())),
-        code_description: Uri::from_str(&docs_url(diag.code))
-            .ok()
-            .map(|href| CodeDescription { href }),
+        code_description: description(diag.code),
         source: Some("ipcheck".to_string()),
         message,
         related_information: (!related.is_empty()).then_some(related),

@@ -1,7 +1,8 @@
 //! The main loop: initialisation, dispatch of requests and notifications,
 //! batching of queued edits, publishing diagnostics, shutdown and exit.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashSet, VecDeque};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
@@ -15,8 +16,9 @@ use lsp_types::notification::{
 };
 use lsp_types::request::{
     CodeActionRequest, CodeLensRequest, Completion, DocumentHighlightRequest,
-    DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, Initialize,
-    PrepareRenameRequest, References, Rename, Request as _, Shutdown, WorkspaceSymbolRequest,
+    DocumentSymbolRequest, FoldingRangeRequest, Formatting, GotoDefinition, HoverRequest,
+    Initialize, InlayHintRequest, PrepareRenameRequest, References, Rename, Request as _,
+    SemanticTokensFullRequest, Shutdown, WorkspaceSymbolRequest,
 };
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CodeLensOptions,
@@ -31,8 +33,8 @@ use serde_json::Value;
 
 use super::workspace::{Analysis, Workspace};
 use super::{
-    completion, convert, formatting, hover, lens, navigation, quick_fixes, rename, symbols,
-    transport,
+    completion, convert, folding, formatting, hover, inlay, lens, navigation, quick_fixes, rename,
+    semantic, symbols, transport,
 };
 use crate::span::FileId;
 use crate::syntax::lines::{LineCol, LineIndex};
@@ -66,6 +68,23 @@ pub struct Server {
     connection: Connection,
     workspace: Workspace,
     state: State,
+    /// Messages read while an analysis looked for a newer edit, handled
+    /// before anything else is read.
+    pending: VecDeque<Message>,
+}
+
+/// Does this message change a text (or end the server), so that an
+/// analysis under way is out of date?
+fn supersedes(message: &Message) -> bool {
+    matches!(message, Message::Notification(n) if matches!(
+        n.method.as_str(),
+        DidChangeTextDocument::METHOD
+            | DidOpenTextDocument::METHOD
+            | DidCloseTextDocument::METHOD
+            | DidSaveTextDocument::METHOD
+            | DidChangeWatchedFiles::METHOD
+            | "exit"
+    ))
 }
 
 /// How a request failed.
@@ -85,6 +104,7 @@ impl Server {
             connection,
             workspace: Workspace::new(jiff::ZonedDateTime::now().date()),
             state: State::Uninitialized,
+            pending: VecDeque::new(),
         }
     }
 
@@ -93,14 +113,21 @@ impl Server {
     /// of edits is analysed once, for its last text.
     pub fn run(mut self) -> u8 {
         loop {
-            let Ok(first) = self.connection.receiver.recv() else {
-                return if self.state == State::ShuttingDown {
-                    0
-                } else {
-                    1
-                };
+            let first = match self.pending.pop_front() {
+                Some(first) => first,
+                None => match self.connection.receiver.recv() {
+                    Ok(first) => first,
+                    Err(_) => {
+                        return if self.state == State::ShuttingDown {
+                            0
+                        } else {
+                            1
+                        };
+                    }
+                },
             };
             let mut batch = vec![first];
+            batch.extend(self.pending.drain(..));
             while let Ok(more) = self.connection.receiver.try_recv() {
                 batch.push(more);
             }
@@ -155,7 +182,21 @@ impl Server {
 
     fn publish(&mut self) {
         let workspace = &mut self.workspace;
-        let found = catch_unwind(AssertUnwindSafe(|| workspace.take_publish()));
+        let receiver = &self.connection.receiver;
+        // A newer edit supersedes the analysis: it is given up, and redone
+        // for the newer text. Requests read meanwhile wait for it.
+        let pending = RefCell::new(std::mem::take(&mut self.pending));
+        let superseded = || {
+            let mut pending = pending.borrow_mut();
+            while let Ok(message) = receiver.try_recv() {
+                pending.push_back(message);
+            }
+            pending.iter().any(supersedes)
+        };
+        let found = catch_unwind(AssertUnwindSafe(|| {
+            workspace.take_publish_unless(&superseded)
+        }));
+        self.pending = pending.into_inner();
         match found {
             Ok(list) => list.into_iter().for_each(|p| self.publish_one(p)),
             Err(_) => eprintln!("ipcheck lsp: internal error while publishing diagnostics"),
@@ -295,6 +336,22 @@ impl Server {
                     Some(Err(message)) => Err(error(ErrorCode::RequestFailed, message)),
                 }
             }
+            FoldingRangeRequest::METHOD => {
+                let p: lsp_types::FoldingRangeParams = params(req)?;
+                json(self.with(&p.text_document.uri, folding::folding_ranges))
+            }
+            SemanticTokensFullRequest::METHOD => {
+                let p: lsp_types::SemanticTokensParams = params(req)?;
+                json(
+                    self.with(&p.text_document.uri, semantic::tokens)
+                        .map(lsp_types::SemanticTokensResult::Tokens),
+                )
+            }
+            InlayHintRequest::METHOD => {
+                let p: lsp_types::InlayHintParams = params(req)?;
+                let range = p.range;
+                json(self.with(&p.text_document.uri, |a, f| inlay::hints(a, f, range)))
+            }
             CodeLensRequest::METHOD => {
                 let p: lsp_types::CodeLensParams = params(req)?;
                 json(self.with(&p.text_document.uri, lens::lenses))
@@ -403,7 +460,7 @@ pub fn capabilities() -> ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Options(
             TextDocumentSyncOptions {
                 open_close: Some(true),
-                change: Some(TextDocumentSyncKind::FULL),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
                 will_save: None,
                 will_save_wait_until: None,
                 save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
@@ -415,7 +472,12 @@ pub fn capabilities() -> ServerCapabilities {
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         document_highlight_provider: Some(OneOf::Left(true)),
-        completion_provider: Some(CompletionOptions::default()),
+        // A space or a comma is where the next word starts: clients that
+        // pop completion up only on trigger characters (Neovim) need them.
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec![" ".to_string(), ",".to_string()]),
+            ..CompletionOptions::default()
+        }),
         document_symbol_provider: Some(OneOf::Left(true)),
         workspace_symbol_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
@@ -430,6 +492,18 @@ pub fn capabilities() -> ServerCapabilities {
             work_done_progress_options: Default::default(),
         })),
         document_formatting_provider: formatting::AVAILABLE.then_some(OneOf::Left(true)),
+        folding_range_provider: Some(lsp_types::FoldingRangeProviderCapability::Simple(true)),
+        semantic_tokens_provider: Some(
+            lsp_types::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                lsp_types::SemanticTokensOptions {
+                    legend: semantic::legend(),
+                    full: Some(lsp_types::SemanticTokensFullOptions::Bool(true)),
+                    range: None,
+                    work_done_progress_options: Default::default(),
+                },
+            ),
+        ),
+        inlay_hint_provider: Some(OneOf::Left(true)),
         ..ServerCapabilities::default()
     }
 }

@@ -11,6 +11,7 @@ use lsp_types::{PublishDiagnosticsParams, Uri};
 
 use super::convert;
 use super::diagnostics;
+use super::steady::Stale;
 use crate::decide::{DecisionRecord, Engine};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::lint::{self, LintOptions};
@@ -54,6 +55,9 @@ struct PolicyState {
     disk: BTreeMap<PathBuf, Arc<str>>,
     /// `None` when the texts changed since the last analysis.
     analysis: Option<Arc<Analysis>>,
+    /// The last analysis without errors: its lints and decisions stand
+    /// in for those of unchanged items while the policy has errors.
+    last_good: Option<Arc<Analysis>>,
     /// The current analysis has diagnostics not yet published.
     unpublished: bool,
     /// Files whose last published diagnostics were not empty.
@@ -70,12 +74,63 @@ pub struct Analysis {
     pub occurrences: Vec<Occurrence>,
     /// The decision of each scenario, computed on first use.
     decisions: OnceLock<Vec<Option<DecisionRecord>>>,
+    /// Diagnostics published with the policy's: each failing scenario
+    /// (`ipl::test::scenario_failed`) of a policy without errors; for one
+    /// with errors, the lints and failures of the last analysis without
+    /// errors that still hold for unchanged items.
+    pub extra: Vec<Diagnostic>,
+    /// For a policy with errors: the last analysis without errors, mapped
+    /// onto these texts (stale lenses).
+    pub stale: Option<Stale>,
 }
 
 impl Analysis {
-    /// Analyses sources in memory: parse, resolve, check, lint. A panic in
-    /// any stage becomes one diagnostic instead of ending the server.
-    pub fn new(sources: SourceMap, uris: Vec<Uri>, today: Date) -> Analysis {
+    /// Analyses sources in memory: parse, resolve, check, lint, and decide
+    /// the scenarios. A panic in any stage becomes one diagnostic instead
+    /// of ending the server. When the policy has errors, `last_good` (the
+    /// last analysis without errors) lends its lints and scenario results
+    /// to the items that did not change.
+    pub fn new(
+        sources: SourceMap,
+        uris: Vec<Uri>,
+        today: Date,
+        last_good: Option<Arc<Analysis>>,
+    ) -> Analysis {
+        match Analysis::unless(sources.clone(), uris.clone(), today, last_good, &|| false) {
+            Some(analysis) => analysis,
+            // Never cancelled: not reached; an empty analysis all the same.
+            None => Analysis::empty(sources, uris),
+        }
+    }
+
+    /// An analysis with nothing in it but an internal error.
+    fn empty(sources: SourceMap, uris: Vec<Uri>) -> Analysis {
+        Analysis {
+            policy: Policy {
+                diagnostics: vec![internal_error("analysing this policy")],
+                sources,
+                syntax: Vec::new(),
+                model: Model::default(),
+            },
+            uris,
+            occurrences: Vec::new(),
+            decisions: OnceLock::new(),
+            extra: Vec::new(),
+            stale: None,
+        }
+    }
+
+    /// [`Analysis::new`], given up (`None`) as soon as `superseded` says a
+    /// newer edit is waiting: it is asked after the front end and after
+    /// the lints, so a stale analysis of a large policy costs at most one
+    /// stage.
+    pub fn unless(
+        sources: SourceMap,
+        uris: Vec<Uri>,
+        today: Date,
+        last_good: Option<Arc<Analysis>>,
+        superseded: &dyn Fn() -> bool,
+    ) -> Option<Analysis> {
         let front = catch_unwind(AssertUnwindSafe(|| policy::analyze(sources.clone())));
         let mut policy = match front {
             Ok(policy) => policy,
@@ -86,6 +141,9 @@ impl Analysis {
                 model: Model::default(),
             },
         };
+        if superseded() {
+            return None;
+        }
         let lints = catch_unwind(AssertUnwindSafe(|| {
             lint::lint(&policy, &LintOptions { today })
         }));
@@ -96,13 +154,49 @@ impl Analysis {
                 .push(internal_error("linting this policy")),
         }
         policy::sort_diagnostics(&mut policy.diagnostics);
+        if superseded() {
+            return None;
+        }
         let occurrences = refs::occurrences(&policy.syntax);
-        Analysis {
+        let mut analysis = Analysis {
             policy,
             uris,
             occurrences,
             decisions: OnceLock::new(),
+            extra: Vec::new(),
+            stale: None,
+        };
+        if analysis.policy.has_errors() {
+            if let Some(previous) = last_good.filter(|p| !p.policy.has_errors()) {
+                let carried = catch_unwind(AssertUnwindSafe(|| {
+                    let stale = Stale::new(previous, &analysis);
+                    let carried = stale.carried(&analysis);
+                    (stale, carried)
+                }));
+                if let Ok((stale, carried)) = carried {
+                    analysis.extra = carried;
+                    analysis.stale = Some(stale);
+                }
+            }
+        } else {
+            analysis.extra = analysis.failures();
         }
+        Some(analysis)
+    }
+
+    /// The `ipl::test::scenario_failed` error of each decided scenario
+    /// that does not get what it expects.
+    fn failures(&self) -> Vec<Diagnostic> {
+        let model = self.model();
+        let found = catch_unwind(AssertUnwindSafe(|| {
+            model
+                .scenarios
+                .iter()
+                .zip(self.decisions())
+                .filter_map(|(s, record)| crate::cli::test::failure(model, s, record.as_ref()?))
+                .collect()
+        }));
+        found.unwrap_or_else(|_| vec![internal_error("deciding the scenarios")])
     }
 
     pub fn model(&self) -> &Model {
@@ -316,13 +410,28 @@ impl Workspace {
     }
 
     fn analysed(&mut self, policy: &Key) -> Option<Arc<Analysis>> {
+        self.analysed_unless(policy, &|| false)
+    }
+
+    /// The policy's analysis, `None` when `superseded` cut it short.
+    fn analysed_unless(
+        &mut self,
+        policy: &Key,
+        superseded: &dyn Fn() -> bool,
+    ) -> Option<Arc<Analysis>> {
         if let Some(analysis) = &self.policies.get(policy)?.analysis {
             return Some(analysis.clone());
         }
         let (sources, uris) = self.sources(policy)?;
-        let analysis = Arc::new(Analysis::new(sources, uris, self.today));
+        let last_good = self.policies.get(policy)?.last_good.clone();
+        let analysis = Arc::new(Analysis::unless(
+            sources, uris, self.today, last_good, superseded,
+        )?);
         let state = self.policies.get_mut(policy)?;
         state.analysis = Some(analysis.clone());
+        if !analysis.policy.has_errors() {
+            state.last_good = Some(analysis.clone());
+        }
         Some(analysis)
     }
 
@@ -358,6 +467,16 @@ impl Workspace {
     /// diagnostics to publish: for each open file, each file with
     /// diagnostics, and each file whose diagnostics went away.
     pub fn take_publish(&mut self) -> Vec<PublishDiagnosticsParams> {
+        self.take_publish_unless(&|| false)
+    }
+
+    /// [`Workspace::take_publish`], stopping when `superseded` says a newer
+    /// message is waiting: the policies not analysed yet stay unpublished
+    /// and are analysed, for their newer text, after that message.
+    pub fn take_publish_unless(
+        &mut self,
+        superseded: &dyn Fn() -> bool,
+    ) -> Vec<PublishDiagnosticsParams> {
         let keys: Vec<Key> = self
             .policies
             .iter()
@@ -366,7 +485,10 @@ impl Workspace {
             .collect();
         let mut out = Vec::new();
         for key in keys {
-            let Some(analysis) = self.analysed(&key) else {
+            if superseded() {
+                break;
+            }
+            let Some(analysis) = self.analysed_unless(&key, superseded) else {
                 continue;
             };
             let versions: HashMap<String, i32> = self
