@@ -3,6 +3,7 @@
 //! codes. One module per command under `cli/`.
 
 mod check;
+mod diff;
 mod eval;
 mod explain;
 mod grants;
@@ -13,6 +14,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use check::{CheckOptions, check};
+pub use diff::{DiffOptions, diff_command as diff};
 pub use eval::{EvalOptions, eval};
 pub use explain::explain;
 pub use grants::{GrantsOptions, grants};

@@ -116,6 +116,19 @@ enum Command {
         #[command(flatten)]
         report: ReportArgs,
     },
+    /// What a change to a policy does in effect: every kind of action
+    /// whose decision differs, with a witness (docs/cli.md).
+    Diff {
+        /// `OLD NEW` (files or directories); with `--base`, the paths to
+        /// compare with their state at REF [default: .].
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Compare with the policies as of this git revision.
+        #[arg(long, value_name = "REF")]
+        base: Option<String>,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
     /// Rewrites policy files in the canonical layout (docs/formatting.md).
     Fmt {
         /// Files, or directories (every `.ipl` file below them); `-` reads standard input.
@@ -209,6 +222,17 @@ fn main() -> ExitCode {
             let check = cli::CheckOptions { today };
             cli::with_output(report.output.as_deref(), true, &mut stdout, |out| {
                 cli::check(&dir, &check, &options, out)
+            })
+        }
+        Command::Diff {
+            paths,
+            base,
+            report,
+        } => {
+            let options = report_options(&report, color);
+            let diff = cli::DiffOptions { paths, base };
+            cli::with_output(report.output.as_deref(), true, &mut stdout, |out| {
+                cli::diff(&diff, &options, out)
             })
         }
         Command::Explain { code } => cli::explain(&code, &mut stdout, &mut std::io::stderr()),

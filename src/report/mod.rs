@@ -4,6 +4,7 @@
 
 pub mod cap;
 pub mod decision;
+pub mod diff;
 pub mod github;
 pub mod gitlab;
 pub mod human;
