@@ -19,7 +19,7 @@ pub use eval::{EvalOptions, eval};
 pub use explain::explain;
 pub use grants::{GrantsOptions, grants};
 pub use lint::lint;
-pub use test::test;
+pub use test::{test, test_with};
 
 use crate::policy::{self, Policy};
 pub use crate::report::Outcome;

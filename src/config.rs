@@ -401,7 +401,12 @@ fn diff_levels(table: &DeTable, file: FileId, levels: &mut Levels, diags: &mut V
     for (key, value) in table {
         let name = key.get_ref().as_ref();
         let Some(code) = crate::diff::codes::of_kind_name(name) else {
-            diags.push(unknown_key(file, key, name, &crate::diff::codes::KIND_NAMES));
+            diags.push(unknown_key(
+                file,
+                key,
+                name,
+                &crate::diff::codes::KIND_NAMES,
+            ));
             continue;
         };
         let level = match value.get_ref().as_str() {

@@ -26,7 +26,10 @@ pub fn diff_command(
     report: &ReportOptions,
     out: &mut dyn Write,
 ) -> Result<Outcome, CliError> {
-    if !matches!(report.format, Format::Human | Format::Json | Format::Markdown) {
+    if !matches!(
+        report.format,
+        Format::Human | Format::Json | Format::Markdown
+    ) {
         return Err(CliError::Usage(
             "`ipcheck diff` writes human, json or markdown; for sarif, github, gitlab or junit run `ipcheck check --base REF`".into(),
         ));
@@ -250,7 +253,10 @@ pub fn pair_with_base(
             .files
             .first()
             .and_then(|f| base.relative(&f.path))
-            .map(|r| r.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string()))
+            .map(|r| {
+                r.rsplit_once('/')
+                    .map_or(String::new(), |(d, _)| d.to_string())
+            })
             .unwrap_or_default();
         let name = super::policy_name(&new);
         // A single-file policy compares with that file only.
@@ -289,18 +295,13 @@ pub fn pair_with_base(
 
 /// The repository's top level as the user wrote paths: `path` with `rel`
 /// taken off its end (`policies/x` at `policies/x` → ``).
-fn shown_top(path: &Path, rel: &str) -> PathBuf {
+pub(super) fn shown_top(path: &Path, rel: &str) -> PathBuf {
     let depth = if rel.is_empty() {
         0
     } else {
         rel.split('/').count()
     };
-    let base = if path.is_file() {
-        path.to_path_buf()
-    } else {
-        path.to_path_buf()
-    };
-    let mut top = base;
+    let mut top = path.to_path_buf();
     for _ in 0..depth {
         if !top.pop() {
             break;

@@ -21,6 +21,7 @@
 
 pub mod canon;
 pub mod codes;
+pub mod coverage;
 pub mod git;
 mod outcome;
 mod walk;
@@ -299,7 +300,8 @@ fn outsider_name(a: &Model, b: &Model) -> String {
 fn one_sided(old: &Model, new: &Model) -> Vec<String> {
     let mut out = Vec::new();
     let mut compare = |noun: &str, a: Vec<&str>, b: Vec<&str>| {
-        let (a, b): (BTreeSet<&str>, BTreeSet<&str>) = (a.into_iter().collect(), b.into_iter().collect());
+        let (a, b): (BTreeSet<&str>, BTreeSet<&str>) =
+            (a.into_iter().collect(), b.into_iter().collect());
         out.extend(b.difference(&a).map(|n| format!("{noun} {n} (added)")));
         out.extend(a.difference(&b).map(|n| format!("{noun} {n} (removed)")));
     };
@@ -407,8 +409,18 @@ fn describe(model: &Model, leaves: &[Leaf]) -> String {
     let mut to = BTreeSet::new();
     let mut fields = BTreeSet::new();
     let mut territories = BTreeSet::new();
-    let mut dates = BTreeSet::new();
+    let mut from: Option<Option<jiff::civil::Date>> = None;
+    let mut until: Option<Option<jiff::civil::Date>> = None;
     for leaf in leaves {
+        let (f, u) = leaf.days;
+        from = Some(match from {
+            None => f,
+            Some(prev) => prev.zip(f).map(|(a, b)| a.min(b)),
+        });
+        until = Some(match until {
+            None => u,
+            Some(prev) => prev.zip(u).map(|(a, b)| a.max(b)),
+        });
         let a = &leaf.point.old;
         verbs.insert(model.verbs.name(a.verb).to_string());
         assets.insert(
@@ -434,7 +446,6 @@ fn describe(model: &Model, leaves: &[Leaf]) -> String {
         if let Some(t) = a.territory {
             territories.insert(model.territories.name(t).to_string());
         }
-        dates.insert(a.date);
     }
     let list = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(", ");
     let mut parts = vec![
@@ -450,10 +461,12 @@ fn describe(model: &Model, leaves: &[Leaf]) -> String {
     if !territories.is_empty() {
         parts.push(format!("territory {}", list(&territories)));
     }
-    match (dates.first(), dates.last()) {
+    match (from.flatten(), until.flatten()) {
         (Some(a), Some(b)) if a == b => parts.push(format!("on {a}")),
-        (Some(a), Some(b)) => parts.push(format!("on dates from {a} to {b}")),
-        _ => {}
+        (Some(a), Some(b)) => parts.push(format!("from {a} to {b}")),
+        (Some(a), None) => parts.push(format!("from {a}")),
+        (None, Some(b)) => parts.push(format!("up to {b}")),
+        (None, None) => parts.push("any date".to_string()),
     }
     parts.join("; ")
 }
@@ -512,7 +525,12 @@ pub fn action_json(model: &Model, action: &Action) -> Value {
         let notice: Map<String, Value> = action
             .notice
             .iter()
-            .map(|(p, d)| (model.party_name(p).to_string(), Value::String(d.to_string())))
+            .map(|(p, d)| {
+                (
+                    model.party_name(p).to_string(),
+                    Value::String(d.to_string()),
+                )
+            })
             .collect();
         m.insert("notice".into(), Value::Object(notice));
     }
@@ -566,18 +584,36 @@ pub fn decide_json(model: &Model, action: &Value) -> Result<Outcome, String> {
     let syntax = record
         .to_syntax(crate::span::FileId(0), crate::span::Span::default())
         .map_err(|d| d.message.clone())?;
-    let action = crate::names::resolve_action(model, &syntax, crate::span::FileId(0))
-        .map_err(|d| d.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "))?;
-    Ok(Outcome::of(&crate::decide::Engine::new(model).decide(&action)))
+    let action =
+        crate::names::resolve_action(model, &syntax, crate::span::FileId(0)).map_err(|d| {
+            d.iter()
+                .map(|d| d.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+    Ok(Outcome::of(
+        &crate::decide::Engine::new(model).decide(&action),
+    ))
 }
 
 /// Decides an action in the action syntax on a policy.
 pub fn decide_text(model: &Model, text: &str) -> Result<Outcome, String> {
-    let syntax = crate::syntax::parse_action(text, crate::span::FileId(0))
-        .map_err(|d| d.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "))?;
-    let action = crate::names::resolve_action(model, &syntax, crate::span::FileId(0))
-        .map_err(|d| d.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "))?;
-    Ok(Outcome::of(&crate::decide::Engine::new(model).decide(&action)))
+    let syntax = crate::syntax::parse_action(text, crate::span::FileId(0)).map_err(|d| {
+        d.iter()
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    let action =
+        crate::names::resolve_action(model, &syntax, crate::span::FileId(0)).map_err(|d| {
+            d.iter()
+                .map(|d| d.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+    Ok(Outcome::of(
+        &crate::decide::Engine::new(model).decide(&action),
+    ))
 }
 
 /// One policy's diff, as `diff --base` and `check --base` report it.
@@ -623,19 +659,23 @@ impl PolicyDiff {
                 location.file,
                 location.span,
                 format!(
-                    "this change {} rights: `{}` was {}, is now {}",
+                    "this change {}: `{}` was {}, is now {}",
                     match change.kind {
-                        Kind::Widened => "widens",
-                        Kind::Narrowed => "narrows",
-                        Kind::Reattributed => "reattributes",
-                        Kind::Obligations => "changes the duties of",
+                        Kind::Widened => "widens what is permitted",
+                        Kind::Narrowed => "narrows what is permitted",
+                        Kind::Reattributed => "moves a decision to another clause",
+                        Kind::Obligations => "alters the duties of a decision",
                     },
                     change.witness,
                     change.base.words(),
                     change.head.words()
                 ),
             )
-            .with_label(format!("{} in {}", change.kind.as_str(), count_regions(change.regions)))
+            .with_label(format!(
+                "{} in {}",
+                change.kind.as_str(),
+                count_regions(change.regions)
+            ))
             .with_help(format!(
                 "where: {}; confirm with `ipcheck eval --action \"{}\"` on both revisions",
                 change.region, change.witness

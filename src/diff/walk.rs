@@ -89,6 +89,8 @@ pub struct Leaf {
     pub point: Point,
     pub old: Outcome,
     pub new: Outcome,
+    /// The days the region spans (`None`: open on that side).
+    pub days: (Option<Date>, Option<Date>),
     /// Labels of the changed clauses that apply (or may) on either side.
     pub clauses: Vec<String>,
 }
@@ -105,7 +107,8 @@ struct PairSide<'s, 'm> {
 /// The joint representatives of each dimension for one pair.
 struct Joint {
     actors: Vec<(PartyId, PartyId)>,
-    dates: Vec<Date>,
+    /// One date per interval between cut points, with the interval.
+    dates: Vec<(Date, Option<Date>, Option<Date>)>,
     counterparties: Option<Vec<(PartyRef, PartyRef)>>,
     fields: Option<Vec<(NodeId, NodeId)>>,
     territories: Option<Vec<(NodeId, NodeId)>>,
@@ -163,6 +166,7 @@ pub struct Walker<'a, 'm> {
     pub leaves: Vec<Leaf>,
     /// Regions decided, changed or not.
     pub regions: usize,
+    days: (Option<Date>, Option<Date>),
 }
 
 impl<'a, 'm> Walker<'a, 'm> {
@@ -258,21 +262,31 @@ impl<'a, 'm> Walker<'a, 'm> {
             gave_up: false,
             leaves: Vec::new(),
             regions: 0,
+            days: (None, None),
         }
     }
 
     /// Is anything on this pair able to change at all?
     pub fn touched(&self) -> bool {
         !self.prunable
-            || self.old.clauses.iter().any(|c| self.old.side.changed[c.index()])
-            || self.new.clauses.iter().any(|c| self.new.side.changed[c.index()])
+            || self
+                .old
+                .clauses
+                .iter()
+                .any(|c| self.old.side.changed[c.index()])
+            || self
+                .new
+                .clauses
+                .iter()
+                .any(|c| self.new.side.changed[c.index()])
     }
 
     pub fn run(&mut self, (ao, vo): (AssetId, NodeId), (an, vn): (AssetId, NodeId)) {
         let actors = self.joint.actors.clone();
         let days = self.joint.dates.clone();
         for &(po, pn) in &actors {
-            for &date in &days {
+            for &(date, from, until) in &days {
+                self.days = (from, until);
                 let mut point = Point {
                     old: Action::new(po, vo, ao, date),
                     new: Action::new(pn, vn, an, date),
@@ -389,6 +403,7 @@ impl<'a, 'm> Walker<'a, 'm> {
             point: point.clone(),
             old,
             new,
+            days: self.days,
             clauses,
         });
     }
@@ -715,7 +730,11 @@ fn unset(step: Step, joint: &Joint, point: &mut Point) {
             Step::Consents => action.consents = None,
             Step::Notice => action.notice.clear(),
             Step::Fact(i) => {
-                let f = if old { joint.facts[i].0 } else { joint.facts[i].1 };
+                let f = if old {
+                    joint.facts[i].0
+                } else {
+                    joint.facts[i].1
+                };
                 action.facts.retain(|(x, _)| *x != f);
             }
             Step::Event(i) => {
@@ -833,7 +852,9 @@ fn joint(
                     PartyRole::ThirdParty => "third".to_string(),
                     PartyRole::Affiliate(parent) => format!(
                         "affiliate of {}",
-                        m.parties.get(parent.index()).map_or("?", |x| x.name.as_str())
+                        m.parties
+                            .get(parent.index())
+                            .map_or("?", |x| x.name.as_str())
                     ),
                 };
                 format!(
@@ -930,13 +951,25 @@ fn joint(
     let effective = term.and_then(|a| a.effective);
     let expires = term.and_then(|a| a.expires);
     let dates = match cuts.first() {
-        None => vec![effective.unwrap_or(jiff::civil::date(2026, 1, 1))],
+        None => vec![(
+            effective.unwrap_or(jiff::civil::date(2026, 1, 1)),
+            None,
+            None,
+        )],
         Some(first) => {
-            let mut reps: Vec<Date> = first.yesterday().ok().into_iter().collect();
-            reps.extend(cuts.iter().copied());
+            let mut reps: Vec<(Date, Option<Date>, Option<Date>)> = first
+                .yesterday()
+                .ok()
+                .map(|d| (d, None, Some(d)))
+                .into_iter()
+                .collect();
+            for (i, &c) in cuts.iter().enumerate() {
+                let end = cuts.get(i + 1).and_then(|n| n.yesterday().ok());
+                reps.push((c, Some(c), end));
+            }
             let within =
                 |d: &Date| effective.is_none_or(|e| e <= *d) && expires.is_none_or(|x| *d <= x);
-            reps.sort_by_key(|d| !within(d));
+            reps.sort_by_key(|(d, _, _)| !within(d));
             reps
         }
     };

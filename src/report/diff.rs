@@ -20,7 +20,10 @@ fn title(kind: Kind) -> &'static str {
 fn duty_lines(change: &Change) -> Vec<String> {
     let mut out = Vec::new();
     for (word, pick) in [
-        ("obligation", (|o: &Outcome| &o.obligations) as fn(&Outcome) -> &Vec<_>),
+        (
+            "obligation",
+            (|o: &Outcome| &o.obligations) as fn(&Outcome) -> &Vec<_>,
+        ),
         ("precondition", |o: &Outcome| &o.open),
     ] {
         let (a, b) = (pick(&change.base), pick(&change.head));
@@ -45,10 +48,9 @@ fn status_sentence(p: &PolicyDiff) -> Option<String> {
             "{}: policy removed (only at the base revision)",
             p.policy
         )),
-        PolicyStatus::NotCompared => Some(format!(
-            "{}: not compared (one side has errors)",
-            p.policy
-        )),
+        PolicyStatus::NotCompared => {
+            Some(format!("{}: not compared (one side has errors)", p.policy))
+        }
         PolicyStatus::Compared if p.diff.changes.is_empty() => {
             Some(format!("{}: no change in effect", p.policy))
         }
@@ -80,7 +82,12 @@ pub fn human(out: &mut dyn Write, p: &PolicyDiff) -> io::Result<()> {
             c.base.words(),
             c.head.words()
         )?;
-        writeln!(out, "   where:   {} ({})", c.region, count_regions(c.regions))?;
+        writeln!(
+            out,
+            "   where:   {} ({})",
+            c.region,
+            count_regions(c.regions)
+        )?;
         writeln!(out, "   witness: {}", c.witness)?;
         if !c.clauses.is_empty() {
             writeln!(out, "   clauses: {}", c.clauses.join(", "))?;
@@ -115,7 +122,10 @@ pub fn markdown(p: &PolicyDiff) -> String {
     let mut md = String::new();
     md.push_str(&format!("### What this change does: `{}`\n\n", p.policy));
     if let Some(s) = status_sentence(p) {
-        md.push_str(&format!("{}.\n\n", s.replacen(&format!("{}: ", p.policy), "", 1)));
+        md.push_str(&format!(
+            "{}.\n\n",
+            s.replacen(&format!("{}: ", p.policy), "", 1)
+        ));
         return md;
     }
     let s = &p.diff.summary;
@@ -165,7 +175,9 @@ pub fn markdown(p: &PolicyDiff) -> String {
         ));
     }
     if !s.complete {
-        md.push_str("**Incomplete**: the diff stopped at its budget; some changes may be missing.\n\n");
+        md.push_str(
+            "**Incomplete**: the diff stopped at its budget; some changes may be missing.\n\n",
+        );
     }
     md
 }

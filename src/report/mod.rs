@@ -255,6 +255,11 @@ pub trait Emitter {
     fn invalid_action(&mut self, diags: &[Diagnostic], sources: &SourceMap) -> io::Result<()> {
         diags.iter().try_for_each(|d| self.diagnostic(d, sources))
     }
+    /// What a change does to a policy in effect (`check --base`), after
+    /// its scenarios; the changes also come as `ipl::diff::*` findings.
+    fn diff(&mut self, _diff: &crate::diff::PolicyDiff) -> io::Result<()> {
+        Ok(())
+    }
     /// The end of the report.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }
@@ -389,6 +394,12 @@ impl<'w> Reporter<'w> {
             self.count(finding);
         }
         self.emitter.decision(entry, sources)
+    }
+
+    /// A policy's diff against the base revision.
+    pub fn diff(&mut self, diff: &crate::diff::PolicyDiff) -> io::Result<()> {
+        self.flush_cap()?;
+        self.emitter.diff(diff)
     }
 
     /// A policy that was not run, with what it held.
