@@ -326,8 +326,10 @@ fn check_policy(
         return Ok(());
     }
     super::test::run_scenarios(&policy, reporter)?;
-    coverage_line(&policy, config, reporter)?;
     if let Some(base) = base {
+        // The coverage line comes with the diff, so that a plain `check`
+        // reports as before.
+        coverage_line(&policy, config, reporter)?;
         diff_policy(&policy, base, config, reporter)?;
     }
     // Proposals join the policy's sources so that a finding can show the

@@ -225,12 +225,28 @@ pub fn diff_with_budget(old: &Policy, new: &Policy, budget: usize) -> Diff {
 
     let mut budget = budget;
     let mut leaves: Vec<Leaf> = Vec::new();
-    'pairs: for (ai, asset) in mo.assets.iter().enumerate() {
+    // The (asset, verb) pairs a changed clause or grant can concern, in
+    // the old policy's order: from the changed clauses alone, unless the
+    // declarations changed (then every pair is looked at).
+    let pairs: Vec<(usize, usize)> = if changed.environment {
+        (0..mo.assets.len())
+            .flat_map(|a| (0..mo.verbs.nodes.len()).map(move |v| (a, v)))
+            .collect()
+    } else {
+        let mut set: BTreeSet<(usize, usize)> = BTreeSet::new();
+        candidate_pairs(&old_side, mo, mo, &mut set);
+        candidate_pairs(&new_side, mn, mo, &mut set);
+        set.into_iter().collect()
+    };
+    'pairs: for (ai, vi) in pairs {
+        let (Some(asset), Some(verb)) = (mo.assets.get(ai), mo.verbs.nodes.get(vi)) else {
+            continue;
+        };
         let Some(&an) = mn.asset_ids.get(&asset.name) else {
             continue;
         };
         let ao = crate::names::AssetId(ai as u32);
-        for (vi, verb) in mo.verbs.nodes.iter().enumerate() {
+        {
             let Some(vn) = mn.verbs.get(&verb.name) else {
                 continue;
             };
@@ -273,6 +289,57 @@ pub fn diff_with_budget(old: &Policy, new: &Policy, budget: usize) -> Diff {
     }
     summary.changes = changes.len();
     Diff { changes, summary }
+}
+
+/// The pairs (as indices in `target`, the old policy) that the changed
+/// clauses and grants of one side can concern.
+fn candidate_pairs(side: &Side, model: &Model, target: &Model, out: &mut BTreeSet<(usize, usize)>) {
+    let verbs: Vec<(NodeId, Option<usize>)> = model
+        .verbs
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            (
+                NodeId(i as u32),
+                target.verbs.get(&n.name).map(NodeId::index),
+            )
+        })
+        .collect();
+    let asset_in_target = |a: usize| {
+        model
+            .assets
+            .get(a)
+            .and_then(|x| target.asset_ids.get(&x.name))
+            .map(|id| id.index())
+    };
+    for (a, flag) in side.grants_changed.iter().enumerate() {
+        if *flag && let Some(ta) = asset_in_target(a) {
+            out.extend(verbs.iter().filter_map(|(_, tv)| tv.map(|v| (ta, v))));
+        }
+    }
+    for (c, flag) in side.changed.iter().enumerate() {
+        if !*flag {
+            continue;
+        }
+        let clause = crate::names::ClauseId(c as u32);
+        for a in 0..model.assets.len() {
+            let asset = crate::names::AssetId(a as u32);
+            if !side.regions.selects(clause, asset) {
+                continue;
+            }
+            let Some(ta) = asset_in_target(a) else {
+                continue;
+            };
+            for (v, tv) in &verbs {
+                if let Some(tv) = tv
+                    && side.regions.concerns(clause, asset, *v)
+                {
+                    out.insert((ta, *tv));
+                }
+            }
+        }
+    }
 }
 
 /// Can a changed clause or grant of this side concern the pair?

@@ -163,7 +163,10 @@ pub fn markdown(p: &PolicyDiff) -> String {
         if !duties.is_empty() {
             md.push_str("- Duties:\n");
             for d in duties {
-                md.push_str(&format!("  - `{d}`\n"));
+                // `+ …` / `- …`: in words, the duty text keeps its own code spans.
+                let (sign, rest) = d.split_at(1);
+                let word = if sign == "+" { "new" } else { "gone" };
+                md.push_str(&format!("  - {word}: {}\n", rest.trim_start()));
             }
         }
         md.push('\n');
