@@ -5,20 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::policy::Policy;
-use crate::syntax::ast::ItemKind;
+use crate::syntax::ast::{Item, ItemKind};
 
-/// A policy's items in canonical form, grouped by what they declare.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Canon {
-    /// Clause label → every version of it (with its document's header).
-    pub clauses: BTreeMap<String, Vec<String>>,
-    /// Grant label → every version of it.
-    pub grants: BTreeMap<String, Vec<String>>,
-    /// Every other declaration that bears on decisions (scenarios do not).
-    pub environment: Vec<String>,
-}
-
-/// What differs between two canonical policies.
+/// What differs between two policies.
 #[derive(Debug, Default)]
 pub struct Changed {
     /// Labels of clauses that differ, are new or are gone.
@@ -36,56 +25,104 @@ impl Changed {
     }
 }
 
-impl Canon {
-    pub fn of(policy: &Policy) -> Canon {
-        let mut canon = Canon::default();
-        for (_, file) in &policy.syntax {
-            // A file's document header (instrument or amendment) is part
-            // of what each of its clauses means.
-            let header = file
-                .items
-                .iter()
-                .find(|i| matches!(i.kind, ItemKind::Instrument(_) | ItemKind::Amendment(_)))
-                .map(|i| text(&i.kind))
-                .unwrap_or_default();
-            for item in &file.items {
-                match &item.kind {
-                    ItemKind::Scenario(_) => {}
-                    ItemKind::Clause(c) => canon
-                        .clauses
-                        .entry(c.label.name.clone())
-                        .or_default()
-                        .push(format!("{header}\n{}", text(&item.kind))),
-                    ItemKind::Grant(g) => canon
-                        .grants
-                        .entry(g.label.name.clone())
-                        .or_default()
-                        .push(format!("{header}\n{}", text(&item.kind))),
-                    kind => canon.environment.push(text(kind)),
-                }
+/// One item with the header of its document.
+struct Entry<'p> {
+    header: Option<&'p ItemKind>,
+    item: &'p Item,
+    /// Its source text with whitespace runs collapsed: equal texts are
+    /// equal items, which saves the canonical form of most of them.
+    quick: String,
+}
+
+impl Entry<'_> {
+    fn canonical(&self) -> String {
+        let header = self.header.map(text).unwrap_or_default();
+        format!("{header}\n{}", text(&self.item.kind))
+    }
+}
+
+/// A policy's items grouped by what they declare.
+#[derive(Default)]
+struct Items<'p> {
+    clauses: BTreeMap<&'p str, Vec<Entry<'p>>>,
+    grants: BTreeMap<&'p str, Vec<Entry<'p>>>,
+    environment: Vec<Entry<'p>>,
+}
+
+fn items(policy: &Policy) -> Items<'_> {
+    let mut out = Items::default();
+    for (id, file) in &policy.syntax {
+        let source = policy.sources.get(*id).map_or("", |f| &f.text);
+        let slice = |item: &Item| {
+            let text = source
+                .get(item.span.start as usize..item.span.end as usize)
+                .unwrap_or("");
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        // A file's document header (instrument or amendment) is part of
+        // what each of its clauses means.
+        let header = file
+            .items
+            .iter()
+            .find(|i| matches!(i.kind, ItemKind::Instrument(_) | ItemKind::Amendment(_)));
+        let header_quick = header.map(slice).unwrap_or_default();
+        for item in &file.items {
+            let entry = Entry {
+                header: header.map(|h| &h.kind),
+                item,
+                quick: format!("{header_quick}\n{}", slice(item)),
+            };
+            match &item.kind {
+                ItemKind::Scenario(_) => {}
+                ItemKind::Clause(c) => out.clauses.entry(&c.label.name).or_default().push(entry),
+                ItemKind::Grant(g) => out.grants.entry(&g.label.name).or_default().push(entry),
+                _ => out.environment.push(Entry {
+                    header: None,
+                    quick: slice(item),
+                    item,
+                }),
             }
         }
-        for list in canon.clauses.values_mut().chain(canon.grants.values_mut()) {
-            list.sort_unstable();
-        }
-        canon.environment.sort_unstable();
-        canon
     }
+    out
+}
 
-    /// What differs from `other`.
-    pub fn changed(&self, other: &Canon) -> Changed {
-        let differing = |a: &BTreeMap<String, Vec<String>>, b: &BTreeMap<String, Vec<String>>| {
-            a.keys()
-                .chain(b.keys())
-                .filter(|k| a.get(*k) != b.get(*k))
-                .cloned()
-                .collect()
-        };
-        Changed {
-            clauses: differing(&self.clauses, &other.clauses),
-            grants: differing(&self.grants, &other.grants),
-            environment: self.environment != other.environment,
-        }
+/// Do two lists of versions say the same? Their texts first, then (when
+/// the texts differ) their canonical forms, each as a sorted list.
+fn same(a: &[Entry], b: &[Entry]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let sorted = |list: &[Entry], f: &dyn Fn(&Entry) -> String| {
+        let mut v: Vec<String> = list.iter().map(f).collect();
+        v.sort_unstable();
+        v
+    };
+    let quick = |e: &Entry| e.quick.clone();
+    sorted(a, &quick) == sorted(b, &quick) || {
+        let canonical = |e: &Entry| e.canonical();
+        sorted(a, &canonical) == sorted(b, &canonical)
+    }
+}
+
+/// What differs between two policies, structurally: not spans, layout,
+/// comments or the order of items.
+pub fn changed(old: &Policy, new: &Policy) -> Changed {
+    let (a, b) = (items(old), items(new));
+    let differing = |x: &BTreeMap<&str, Vec<Entry>>, y: &BTreeMap<&str, Vec<Entry>>| {
+        x.keys()
+            .chain(y.keys())
+            .filter(|k| match (x.get(*k), y.get(*k)) {
+                (Some(p), Some(q)) => !same(p, q),
+                _ => true,
+            })
+            .map(|k| k.to_string())
+            .collect()
+    };
+    Changed {
+        clauses: differing(&a.clauses, &b.clauses),
+        grants: differing(&a.grants, &b.grants),
+        environment: !same(&a.environment, &b.environment),
     }
 }
 

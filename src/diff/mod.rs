@@ -169,8 +169,7 @@ pub fn diff(old: &Policy, new: &Policy) -> Diff {
 }
 
 pub fn diff_with_budget(old: &Policy, new: &Policy, budget: usize) -> Diff {
-    let (co, cn) = (canon::Canon::of(old), canon::Canon::of(new));
-    let changed = co.changed(&cn);
+    let changed = canon::changed(old, new);
     let mut summary = Summary {
         complete: true,
         changed_clauses: changed.clauses.iter().cloned().collect(),
@@ -219,8 +218,8 @@ pub fn diff_with_budget(old: &Policy, new: &Policy, budget: usize) -> Diff {
             }
         }
     }
-    let old_side = Side::new(mo, c_o, g_o);
-    let new_side = Side::new(mn, c_n, g_n);
+    let old_side = Side::new(mo, c_o, g_o, changed.environment);
+    let new_side = Side::new(mn, c_n, g_n, changed.environment);
     let outsider = outsider_name(mo, mn);
 
     let mut budget = budget;

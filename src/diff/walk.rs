@@ -6,9 +6,7 @@ use jiff::civil::Date;
 
 use super::outcome::Outcome;
 use crate::dates;
-use crate::decide::Engine;
 use crate::decide::eval::Ctx;
-use crate::decide::index::Index;
 use crate::decide::logic::Tri;
 use crate::names::{
     Action, AssetId, ClauseId, Duty, EventId, FactId, GrantId, Hierarchy, Model, NameRef, NodeId,
@@ -24,9 +22,11 @@ const MAX_FACT_PARTIES: usize = 10;
 /// One policy of the two, ready for deciding.
 pub struct Side<'m> {
     pub model: &'m Model,
-    pub engine: Engine<'m>,
+    /// The partition's index and the decision engine (one build of each).
     pub regions: Regions<'m>,
-    pub index: Index,
+    /// The engine's index by asset and verb, built only when every pair
+    /// is looked at (the declarations changed).
+    index: Option<crate::decide::index::Index>,
     /// Per clause: its effect may have changed.
     pub changed: Vec<bool>,
     /// Per asset: its grants changed.
@@ -34,12 +34,16 @@ pub struct Side<'m> {
 }
 
 impl<'m> Side<'m> {
-    pub fn new(model: &'m Model, changed: Vec<bool>, grants_changed: Vec<bool>) -> Side<'m> {
+    pub fn new(
+        model: &'m Model,
+        changed: Vec<bool>,
+        grants_changed: Vec<bool>,
+        every_pair: bool,
+    ) -> Side<'m> {
         Side {
             model,
-            engine: Engine::new(model),
             regions: Regions::of(model),
-            index: Index::new(model),
+            index: every_pair.then(|| crate::decide::index::Index::new(model)),
             changed,
             grants_changed,
         }
@@ -60,19 +64,34 @@ impl<'m> Side<'m> {
 
     /// The clauses that can concern the pair, with their duties' kinds.
     pub fn pair_clauses(&self, asset: AssetId, verb: NodeId) -> Vec<ClauseId> {
-        self.index
-            .candidates(asset.index(), verb.index())
-            .into_iter()
-            .filter(|&c| self.regions.concerns(c, asset, verb))
-            .collect()
+        // Few pairs are asked about unless every one is: a scan of the
+        // partition's index per pair costs less than building the
+        // engine's index once more.
+        match &self.index {
+            Some(index) => index
+                .candidates(asset.index(), verb.index())
+                .into_iter()
+                .filter(|&c| self.regions.concerns(c, asset, verb))
+                .collect(),
+            None => (0..self.model.clauses.len())
+                .map(|c| ClauseId(c as u32))
+                .filter(|&c| self.regions.concerns(c, asset, verb))
+                .collect(),
+        }
     }
 
     fn grants_on(&self, asset: AssetId) -> Vec<GrantId> {
-        let mut all: Vec<GrantId> = self.index.grants(asset.index()).to_vec();
-        all.extend_from_slice(self.index.blocking_grants(asset.index()));
-        all.sort_unstable();
-        all.dedup();
-        all
+        self.model
+            .grants
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.asset == Some(asset))
+            .map(|(i, _)| GrantId(i as u32))
+            .collect()
+    }
+
+    fn engine(&self) -> &crate::decide::Engine<'m> {
+        self.regions.engine()
     }
 }
 
@@ -384,8 +403,8 @@ impl<'a, 'm> Walker<'a, 'm> {
 
     fn leaf(&mut self, point: &Point, to: &[Tri], tn: &[Tri]) {
         self.regions += 1;
-        let old = Outcome::of(&self.old.side.engine.decide(&point.old));
-        let new = Outcome::of(&self.new.side.engine.decide(&point.new));
+        let old = Outcome::of(&self.old.side.engine().decide(&point.old));
+        let new = Outcome::of(&self.new.side.engine().decide(&point.new));
         if old == new {
             return;
         }
