@@ -3,6 +3,7 @@
 //! codes. One module per command under `cli/`.
 
 mod check;
+mod diff;
 mod eval;
 mod explain;
 mod grants;
@@ -13,11 +14,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use check::{CheckOptions, check};
+pub use diff::{DiffOptions, diff_command as diff};
 pub use eval::{EvalOptions, eval};
 pub use explain::explain;
 pub use grants::{GrantsOptions, grants};
 pub use lint::{FixOptions, lint};
-pub use test::test;
+pub use test::{test, test_with};
 
 use crate::policy::{self, Policy};
 pub use crate::report::Outcome;

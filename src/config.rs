@@ -25,6 +25,8 @@ pub const CONFIG_FILE: &str = "ipcheck.toml";
 pub enum Level {
     Error,
     Warning,
+    /// Shown, never failing (the `[diff]` table's `"info"`).
+    Info,
     Off,
 }
 
@@ -78,6 +80,10 @@ impl Levels {
             }
             Some(Level::Warning) => {
                 diag.severity = Severity::Warning;
+                Some(diag)
+            }
+            Some(Level::Info) => {
+                diag.severity = Severity::Info;
                 Some(diag)
             }
         }
@@ -308,7 +314,7 @@ pub fn toml_error(code: Code, err: &toml::de::Error, file: FileId) -> Diagnostic
         .with_help("see https://toml.io for the syntax")
 }
 
-const TOP_KEYS: [&str; 4] = ["today", "fail_on", "policy", "lints"];
+const TOP_KEYS: [&str; 5] = ["today", "fail_on", "policy", "lints", "diff"];
 const POLICY_KEYS: [&str; 2] = ["path", "proposals"];
 
 /// Parses and validates the text of a configuration file; problems go to
@@ -378,10 +384,52 @@ pub fn parse(text: &str, file: FileId, diags: &mut Vec<Diagnostic>) -> Config {
                     "write a `[lints]` table of `\"code or family\" = \"error\" | \"warning\" | \"off\"`",
                 )),
             },
+            "diff" => match value.get_ref().as_table() {
+                Some(table) => diff_levels(table, file, &mut config.levels, diags),
+                None => diags.push(bad_value(
+                    file,
+                    span_of(value),
+                    "`diff` must be a table",
+                    "write a `[diff]` table of `KIND = \"error\" | \"warning\" | \"info\" | \"off\"`, KIND one of widened, narrowed, reattributed, obligations, uncovered",
+                )),
+            },
             other => diags.push(unknown_key(file, key, other, &TOP_KEYS)),
         }
     }
     config
+}
+
+/// The `[diff]` table: a level per kind of change in effect, stored as the
+/// level of its code `ipl::diff::KIND` (docs/cli.md, `check --base`).
+fn diff_levels(table: &DeTable, file: FileId, levels: &mut Levels, diags: &mut Vec<Diagnostic>) {
+    for (key, value) in table {
+        let name = key.get_ref().as_ref();
+        let Some(code) = crate::diff::codes::of_kind_name(name) else {
+            diags.push(unknown_key(
+                file,
+                key,
+                name,
+                &crate::diff::codes::KIND_NAMES,
+            ));
+            continue;
+        };
+        let level = match value.get_ref().as_str() {
+            Some("error") => Level::Error,
+            Some("warning") => Level::Warning,
+            Some("info") => Level::Info,
+            Some("off") => Level::Off,
+            _ => {
+                diags.push(bad_value(
+                    file,
+                    span_of(value),
+                    "a change level must be \"error\", \"warning\", \"info\" or \"off\"",
+                    "write e.g. `widened = \"error\"` to fail the check when a change widens rights",
+                ));
+                continue;
+            }
+        };
+        levels.set(code.as_str(), level);
+    }
 }
 
 fn bad_value(file: FileId, span: Span, message: &str, help: &str) -> Diagnostic {

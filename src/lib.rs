@@ -16,6 +16,7 @@ pub mod config;
 pub mod dates;
 pub mod decide;
 pub mod diagnostic;
+pub mod diff;
 pub mod docs;
 pub mod fmt;
 pub mod lint;

@@ -111,6 +111,9 @@ enum Command {
         /// Policy files or directories.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Also list the clauses and grants that decide no scenario.
+        #[arg(long)]
+        coverage: bool,
         #[command(flatten)]
         report: ReportArgs,
     },
@@ -126,6 +129,23 @@ enum Command {
         /// configuration's `today`, else today].
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         today: Option<jiff::civil::Date>,
+        /// Also report what the change since this git revision does to
+        /// each policy in effect (docs/ci.md).
+        #[arg(long, value_name = "REF")]
+        base: Option<String>,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+    /// What a change to a policy does in effect: every kind of action
+    /// whose decision differs, with a witness (docs/cli.md).
+    Diff {
+        /// `OLD NEW` (files or directories); with `--base`, the paths to
+        /// compare with their state at REF [default: .].
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Compare with the policies as of this git revision.
+        #[arg(long, value_name = "REF")]
+        base: Option<String>,
         #[command(flatten)]
         report: ReportArgs,
     },
@@ -219,17 +239,37 @@ fn main() -> ExitCode {
                 cli::eval(&policy, &options, &report_opts, out, &mut stderr)
             })
         }
-        Command::Test { paths, report } => {
+        Command::Test {
+            paths,
+            coverage,
+            report,
+        } => {
             let options = report_options(&report, color);
             cli::with_output(report.output.as_deref(), true, &mut stdout, |out| {
-                cli::test(&paths, &options, out)
+                cli::test_with(&paths, coverage, &options, out)
             })
         }
-        Command::Check { dir, today, report } => {
+        Command::Check {
+            dir,
+            today,
+            base,
+            report,
+        } => {
             let options = report_options(&report, color);
-            let check = cli::CheckOptions { today };
+            let check = cli::CheckOptions { today, base };
             cli::with_output(report.output.as_deref(), true, &mut stdout, |out| {
                 cli::check(&dir, &check, &options, out)
+            })
+        }
+        Command::Diff {
+            paths,
+            base,
+            report,
+        } => {
+            let options = report_options(&report, color);
+            let diff = cli::DiffOptions { paths, base };
+            cli::with_output(report.output.as_deref(), true, &mut stdout, |out| {
+                cli::diff(&diff, &options, out)
             })
         }
         Command::Explain { code } => cli::explain(&code, &mut stdout, &mut std::io::stderr()),

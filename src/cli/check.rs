@@ -29,6 +29,8 @@ use crate::syntax::ast::ItemKind;
 pub struct CheckOptions {
     /// `--today`: overrides the configuration's `today`.
     pub today: Option<jiff::civil::Date>,
+    /// `--base REF`: adds what the change since REF does to each policy.
+    pub base: Option<String>,
 }
 
 /// Checks the repository holding `dir`; when `dir` is a file, only the
@@ -78,6 +80,13 @@ pub fn check(
     if let Some(file) = &file {
         planned = only_for(file, planned, &config)?;
     }
+    let base = match &options.base {
+        Some(rev) => Some(
+            crate::diff::git::Base::open(&config.root, rev)
+                .map_err(|e| CliError::Usage(e.to_string()))?,
+        ),
+        None => None,
+    };
     let mut reporter = report.reporter(Command::Check, false, fail_on, out);
     reporter.add_files(config_files);
     for diag in config.warnings.iter().chain(&warnings) {
@@ -88,7 +97,14 @@ pub fn check(
     };
     for plan in &planned {
         match load_policy(plan, &config.root) {
-            Ok(policy) => check_policy(policy, plan, &config, &lint_options, &mut reporter)?,
+            Ok(policy) => check_policy(
+                policy,
+                plan,
+                &config,
+                &lint_options,
+                base.as_ref(),
+                &mut reporter,
+            )?,
             Err((sources, diags)) => {
                 // A file that cannot be read: the run is incomplete, and
                 // the report says so in full.
@@ -106,7 +122,45 @@ pub fn check(
             }
         }
     }
+    if let Some(base) = &base {
+        removed_policies(base, &config.root, &planned, &mut reporter)?;
+    }
     Ok(reporter.finish()?)
+}
+
+/// The policies of the base revision that are gone from the working tree.
+fn removed_policies(
+    base: &crate::diff::git::Base,
+    root: &Path,
+    planned: &[PlannedPolicy],
+    reporter: &mut Reporter,
+) -> Result<(), CliError> {
+    let rel = base.relative(root).unwrap_or_default();
+    let olds = base
+        .policy_files(&rel)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let now: Vec<String> = planned
+        .iter()
+        .filter_map(|p| p.files.first())
+        .filter_map(|f| base.relative(f))
+        .map(|r| {
+            r.rsplit_once('/')
+                .map_or(String::new(), |(d, _)| d.to_string())
+        })
+        .collect();
+    for (dir, files) in olds {
+        let gone = files.iter().all(|f| !base.top.join(f).exists());
+        if now.contains(&dir) || !gone {
+            continue;
+        }
+        let shown = super::diff::shown_top(root, &rel).join(&dir);
+        reporter.diff(&crate::diff::PolicyDiff {
+            policy: source::display(&shown),
+            status: crate::diff::PolicyStatus::Removed,
+            diff: crate::diff::Diff::default(),
+        })?;
+    }
+    Ok(())
 }
 
 /// The report options with the repository root that platform formats
@@ -235,6 +289,7 @@ fn check_policy(
     plan: &PlannedPolicy,
     config: &Config,
     lint_options: &LintOptions,
+    base: Option<&crate::diff::git::Base>,
     reporter: &mut Reporter,
 ) -> Result<(), CliError> {
     let name = super::policy_name(&policy);
@@ -271,6 +326,12 @@ fn check_policy(
         return Ok(());
     }
     super::test::run_scenarios(&policy, reporter)?;
+    if let Some(base) = base {
+        // The coverage line comes with the diff, so that a plain `check`
+        // reports as before.
+        coverage_line(&policy, config, reporter)?;
+        diff_policy(&policy, base, config, reporter)?;
+    }
     // Proposals join the policy's sources so that a finding can show the
     // proposal and the clause that decided it side by side.
     reporter.add_files(plan.proposals.len());
@@ -338,4 +399,139 @@ fn check_policy(
         }
     }
     Ok(())
+}
+
+/// One note naming the clauses and grants that decide no scenario.
+fn coverage_line(
+    policy: &Policy,
+    config: &Config,
+    reporter: &mut Reporter,
+) -> Result<(), CliError> {
+    let uncovered = crate::diff::coverage::uncovered(&policy.model);
+    let Some(first) = uncovered.first() else {
+        return Ok(());
+    };
+    let total = {
+        let mut labels: Vec<&str> = policy
+            .model
+            .clauses
+            .iter()
+            .map(|c| c.label.as_str())
+            .collect();
+        labels.extend(policy.model.grants.iter().map(|g| g.label.as_str()));
+        labels.sort_unstable();
+        labels.dedup();
+        labels.len()
+    };
+    let names: Vec<String> = uncovered.iter().map(|u| u.label.clone()).collect();
+    let mut d = Diagnostic::new(
+        crate::diff::codes::NOT_COVERED,
+        first.location.file,
+        first.location.span,
+        format!(
+            "{} of {total} clauses and grants decide no scenario: {}",
+            uncovered.len(),
+            names.join(", ")
+        ),
+    )
+    .with_label("the first not covered")
+    .with_help("`ipcheck test --coverage` lists each; add scenarios that these clauses decide");
+    d.severity = crate::diagnostic::Severity::Info;
+    if let Some(d) = config.levels.apply(d) {
+        reporter.diagnostic(&d, &policy.sources)?;
+    }
+    Ok(())
+}
+
+/// The policy against its files at the base revision: the change
+/// findings (info unless `[diff]` levels them), a warning per changed
+/// clause no scenario covers, and the diff section.
+fn diff_policy(
+    policy: &Policy,
+    base: &crate::diff::git::Base,
+    config: &Config,
+    reporter: &mut Reporter,
+) -> Result<(), CliError> {
+    let Some(first) = policy.sources.files.first() else {
+        return Ok(());
+    };
+    let Some(rel_file) = base.relative(&first.path) else {
+        return Ok(());
+    };
+    let dir = rel_file
+        .rsplit_once('/')
+        .map_or(String::new(), |(d, _)| d.to_string());
+    let shown_root = super::diff::shown_top(&first.path, &rel_file);
+    let mut olds = base
+        .policy_files(&dir)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let name = super::policy_name(policy);
+    let mut broken = Vec::new();
+    let pd = match olds.remove(&dir) {
+        Some(files) => {
+            let old = base
+                .load(&files, &shown_root)
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+            super::diff::compare(name, &old, policy, &mut broken)
+        }
+        None => crate::diff::PolicyDiff {
+            policy: name,
+            status: crate::diff::PolicyStatus::Added,
+            diff: crate::diff::Diff::default(),
+        },
+    };
+    let file = policy
+        .sources
+        .ids()
+        .next()
+        .unwrap_or(crate::span::FileId(0));
+    for d in pd.diagnostics(file, crate::diagnostic::Severity::Info) {
+        if let Some(d) = config.levels.apply(d) {
+            reporter.diagnostic(&d, &policy.sources)?;
+        }
+    }
+    let covered = crate::diff::coverage::covered(&policy.model);
+    let mut warned: Vec<&str> = Vec::new();
+    for change in &pd.diff.changes {
+        for label in &change.clauses {
+            if covered.contains(label) || warned.contains(&label.as_str()) {
+                continue;
+            }
+            warned.push(label);
+            let location = label_location(&policy.model, label)
+                .or(change.head_location)
+                .unwrap_or(crate::span::Location {
+                    file,
+                    span: Span::default(),
+                });
+            let d = Diagnostic::new(
+                crate::diff::codes::UNCOVERED,
+                location.file,
+                location.span,
+                format!(
+                    "this change alters what clause {label} decides, and no scenario covers it"
+                ),
+            )
+            .with_label("changed in effect, no scenario")
+            .with_help(format!(
+                "add a scenario for the change, e.g. `action {}` with the decision you intend",
+                change.witness
+            ));
+            if let Some(d) = config.levels.apply(d) {
+                reporter.diagnostic(&d, &policy.sources)?;
+            }
+        }
+    }
+    if !broken.is_empty() {
+        reporter.could_not_run();
+    }
+    reporter.diff(&pd)?;
+    Ok(())
+}
+
+fn label_location(model: &crate::names::Model, label: &str) -> Option<crate::span::Location> {
+    match model.labels.get(label)? {
+        crate::names::LabelRef::Clause(c) => model.clauses.get(c.index()).map(|c| c.label_location),
+        crate::names::LabelRef::Grant(g) => model.grants.get(g.index()).map(|g| g.label_location),
+    }
 }

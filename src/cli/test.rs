@@ -17,6 +17,17 @@ pub fn test(
     report: &ReportOptions,
     out: &mut dyn Write,
 ) -> Result<Outcome, CliError> {
+    test_with(paths, false, report, out)
+}
+
+/// `ipcheck test`, with `--coverage`: also one `ipl::coverage::not_covered`
+/// note per clause or grant that decides no scenario.
+pub fn test_with(
+    paths: &[PathBuf],
+    coverage: bool,
+    report: &ReportOptions,
+    out: &mut dyn Write,
+) -> Result<Outcome, CliError> {
     let policies = load_all(paths)?;
     let mut reporter = report.reporter(
         Command::Test,
@@ -50,6 +61,11 @@ pub fn test(
             continue;
         }
         run_scenarios(policy, &mut reporter)?;
+        if coverage {
+            for d in crate::diff::coverage::diagnostics(&policy.model) {
+                reporter.diagnostic(&d, &policy.sources)?;
+            }
+        }
     }
     Ok(reporter.finish()?)
 }

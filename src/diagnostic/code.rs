@@ -21,6 +21,8 @@ pub enum Family {
     Test,
     Fmt,
     Report,
+    Diff,
+    Coverage,
     Internal,
 }
 
@@ -38,6 +40,8 @@ impl Family {
         Family::Test,
         Family::Fmt,
         Family::Report,
+        Family::Diff,
+        Family::Coverage,
         Family::Internal,
     ];
 
@@ -55,6 +59,8 @@ impl Family {
             Family::Test => "ipl::test",
             Family::Fmt => "ipl::fmt",
             Family::Report => "ipl::report",
+            Family::Diff => "ipl::diff",
+            Family::Coverage => "ipl::coverage",
             Family::Internal => "ipl::internal",
         }
     }
@@ -93,6 +99,12 @@ macro_rules! family {
     };
     (report) => {
         Family::Report
+    };
+    (diff) => {
+        Family::Diff
+    };
+    (coverage) => {
+        Family::Coverage
     };
 }
 
@@ -265,6 +277,15 @@ codes! {
     fmt::internal_error => FmtInternalError, Error;
     // ipl::report
     report::more_findings => ReportMoreFindings, Info;
+    // ipl::diff
+    diff::widened => DiffWidened, Warning;
+    diff::narrowed => DiffNarrowed, Warning;
+    diff::reattributed => DiffReattributed, Warning;
+    diff::obligations => DiffObligations, Warning;
+    diff::uncovered => DiffUncovered, Warning;
+    diff::incomplete => DiffIncomplete, Warning;
+    // ipl::coverage
+    coverage::not_covered => CoverageNotCovered, Warning;
 }
 
 impl Code {

@@ -48,6 +48,8 @@ pub mod search;
 use std::collections::HashMap;
 
 pub use axes::Axes;
+// What clauses mention, for questions across two models (`diff`).
+pub(crate) use axes::{EventTest, Mentions};
 pub use render::action_syntax;
 pub use search::{Goal, Search, Verdict};
 
@@ -55,7 +57,7 @@ use crate::decide::Engine;
 use crate::decide::eval::Ctx;
 use crate::decide::logic::Tri;
 use crate::names::{Action, AssetId, ClauseId, Model, NodeId, PartyId};
-use axes::{Mentions, PartyClasses};
+use axes::PartyClasses;
 use index::ClauseIndex;
 
 /// Clause evaluations one question may spend before it gives up

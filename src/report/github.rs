@@ -188,6 +188,13 @@ impl Emitter for GithubEmitter<'_> {
         Ok(())
     }
 
+    fn diff(&mut self, diff: &crate::diff::PolicyDiff) -> io::Result<()> {
+        match &mut self.summary {
+            Some((_, md)) => md.diff(diff),
+            None => Ok(()),
+        }
+    }
+
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         // Errors, then warnings, then notices; by relevance, then in the
         // order found.

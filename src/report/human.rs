@@ -315,6 +315,12 @@ impl Emitter for HumanEmitter<'_> {
         }
     }
 
+    fn diff(&mut self, diff: &crate::diff::PolicyDiff) -> io::Result<()> {
+        writeln!(self.out, "What this change does:")?;
+        super::diff::human(self.out, diff)?;
+        writeln!(self.out)
+    }
+
     fn not_run(&mut self, not_run: &super::NotRun) -> io::Result<()> {
         writeln!(self.out, "✗ {}", not_run.sentence())
     }

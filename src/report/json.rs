@@ -136,6 +136,8 @@ pub struct JsonEmitter<'w> {
     diagnostics: Vec<DiagnosticRecord>,
     scenarios: Vec<serde_json::Value>,
     not_run: Vec<super::NotRun>,
+    /// Per policy, its diff against the base revision (`check --base`).
+    diffs: Vec<crate::diff::PolicyDiff>,
 }
 
 impl<'w> JsonEmitter<'w> {
@@ -148,6 +150,7 @@ impl<'w> JsonEmitter<'w> {
             diagnostics: Vec::new(),
             scenarios: Vec::new(),
             not_run: Vec::new(),
+            diffs: Vec::new(),
         }
     }
 
@@ -338,6 +341,11 @@ impl super::Emitter for JsonEmitter<'_> {
         Ok(())
     }
 
+    fn diff(&mut self, diff: &crate::diff::PolicyDiff) -> io::Result<()> {
+        self.diffs.push(diff.clone());
+        Ok(())
+    }
+
     fn finish(&mut self, summary: &super::Summary) -> io::Result<()> {
         if self.lines() {
             return Ok(());
@@ -351,9 +359,18 @@ impl super::Emitter for JsonEmitter<'_> {
                 summary.outcome.map_or(2, |o| o as u8).into(),
             );
         }
+        // Only under `check --base`: other documents keep their shape.
+        let diff = if self.diffs.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "\n  \"diff\": {},",
+                indented(&super::diff::json(&self.diffs), 2)
+            )
+        };
         writeln!(
             self.out,
-            "{close},\n  \"diagnostics\": {},\n  \"scenarios\": {},\n  \"not_run\": {},\n  \"summary\": {}\n}}",
+            "{close},{diff}\n  \"diagnostics\": {},\n  \"scenarios\": {},\n  \"not_run\": {},\n  \"summary\": {}\n}}",
             indented(&self.diagnostics, 2),
             indented(&self.scenarios, 2),
             indented(&self.not_run, 2),

@@ -133,6 +133,8 @@ pub struct MarkdownEmitter<'w> {
     policies: Vec<PolicyRow>,
     rows: Vec<Row>,
     document: String,
+    /// "What this change does" sections (`check --base`), first in the document.
+    diffs: Vec<String>,
 }
 
 impl<'w> MarkdownEmitter<'w> {
@@ -158,6 +160,7 @@ impl<'w> MarkdownEmitter<'w> {
             policies: Vec::new(),
             rows: Vec::new(),
             document: String::new(),
+            diffs: Vec::new(),
         }
     }
 
@@ -558,6 +561,11 @@ impl Emitter for MarkdownEmitter<'_> {
         Ok(())
     }
 
+    fn diff(&mut self, diff: &crate::diff::PolicyDiff) -> io::Result<()> {
+        self.diffs.push(super::diff::markdown(diff));
+        Ok(())
+    }
+
     fn finish(&mut self, s: &Summary) -> io::Result<()> {
         let mark = match s.outcome {
             Some(Outcome::Clean) if s.errors + s.warnings == 0 => "✅",
@@ -593,6 +601,9 @@ impl Emitter for MarkdownEmitter<'_> {
         }
         facts.push(format!("fails on: {}", s.fail_on));
         let _ = writeln!(head, "{}\n", facts.join(" · "));
+        for section in &self.diffs {
+            head.push_str(section);
+        }
 
         // The policies table joins the other rows so that it is cut like them.
         if self.command == Command::Check {

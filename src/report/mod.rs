@@ -4,6 +4,7 @@
 
 pub mod cap;
 pub mod decision;
+pub mod diff;
 pub mod github;
 pub mod gitlab;
 pub mod human;
@@ -254,6 +255,11 @@ pub trait Emitter {
     fn invalid_action(&mut self, diags: &[Diagnostic], sources: &SourceMap) -> io::Result<()> {
         diags.iter().try_for_each(|d| self.diagnostic(d, sources))
     }
+    /// What a change does to a policy in effect (`check --base`), after
+    /// its scenarios; the changes also come as `ipl::diff::*` findings.
+    fn diff(&mut self, _diff: &crate::diff::PolicyDiff) -> io::Result<()> {
+        Ok(())
+    }
     /// The end of the report.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }
@@ -390,6 +396,12 @@ impl<'w> Reporter<'w> {
         self.emitter.decision(entry, sources)
     }
 
+    /// A policy's diff against the base revision.
+    pub fn diff(&mut self, diff: &crate::diff::PolicyDiff) -> io::Result<()> {
+        self.flush_cap()?;
+        self.emitter.diff(diff)
+    }
+
     /// A policy that was not run, with what it held.
     pub fn not_run(&mut self, not_run: &NotRun) -> io::Result<()> {
         self.summary.policies_not_run += 1;
@@ -443,6 +455,7 @@ pub fn relevance(code: Code) -> u8 {
         Family::Check => 3,
         Family::Test => 4,
         Family::Proposal | Family::Eval => 5,
+        Family::Diff | Family::Coverage => 5,
         Family::Lint | Family::Report => 6,
     }
 }
