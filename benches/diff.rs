@@ -1,6 +1,13 @@
 //! `ipcheck diff` of two generated policies (the peer workload) that differ
 //! in ten clauses: 100, 1,000 and 10,000 clauses (docs/performance.md).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 #[path = "support/peer.rs"]
 mod peer;
 

@@ -1,5 +1,12 @@
 //! `ipcheck diff` on the shipped consortium: each edit is its own change with a witness both policies confirm; reformatting changes nothing; random edits and random actions agree with the reported changes.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use ipcheck::diff::{self, Kind, Outcome};
 use ipcheck::names::Model;
 use ipcheck::policy::{self, Policy};

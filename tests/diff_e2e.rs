@@ -1,5 +1,12 @@
 //! End to end: `ipcheck check --base` and `ipcheck diff --base` in a temporary git repository holding the shipped consortium, one insta snapshot per format, and the exit codes (levels from `[diff]`, unknown revision, not a repository).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)] // a test may panic
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
