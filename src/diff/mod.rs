@@ -364,43 +364,34 @@ fn outsider_name(a: &Model, b: &Model) -> String {
 /// Assets, parties, fields, territories, verbs, facts and events declared
 /// on one side only.
 fn one_sided(old: &Model, new: &Model) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut compare = |noun: &str, a: Vec<&str>, b: Vec<&str>| {
-        let (a, b): (BTreeSet<&str>, BTreeSet<&str>) =
-            (a.into_iter().collect(), b.into_iter().collect());
-        out.extend(b.difference(&a).map(|n| format!("{noun} {n} (added)")));
-        out.extend(a.difference(&b).map(|n| format!("{noun} {n} (removed)")));
-    };
-    fn names(v: &[crate::names::HierarchyNode]) -> Vec<&str> {
+    fn nodes(v: &[crate::names::HierarchyNode]) -> Vec<&str> {
         v.iter().map(|n| n.name.as_str()).collect()
     }
-    compare(
-        "asset",
-        old.assets.iter().map(|a| a.name.as_str()).collect(),
-        new.assets.iter().map(|a| a.name.as_str()).collect(),
-    );
-    compare(
-        "party",
-        old.parties.iter().map(|a| a.name.as_str()).collect(),
-        new.parties.iter().map(|a| a.name.as_str()).collect(),
-    );
-    compare("verb", names(&old.verbs.nodes), names(&new.verbs.nodes));
-    compare("field", names(&old.fields.nodes), names(&new.fields.nodes));
-    compare(
-        "territory",
-        names(&old.territories.nodes),
-        names(&new.territories.nodes),
-    );
-    compare(
-        "fact",
-        old.facts.iter().map(|a| a.name.as_str()).collect(),
-        new.facts.iter().map(|a| a.name.as_str()).collect(),
-    );
-    compare(
-        "event",
-        old.events.iter().map(|a| a.name.as_str()).collect(),
-        new.events.iter().map(|a| a.name.as_str()).collect(),
-    );
+    type Names = fn(&Model) -> Vec<&str>;
+    let kinds: [(&str, Names); 7] = [
+        ("asset", |m| {
+            m.assets.iter().map(|a| a.name.as_str()).collect()
+        }),
+        ("party", |m| {
+            m.parties.iter().map(|p| p.name.as_str()).collect()
+        }),
+        ("verb", |m| nodes(&m.verbs.nodes)),
+        ("field", |m| nodes(&m.fields.nodes)),
+        ("territory", |m| nodes(&m.territories.nodes)),
+        ("fact", |m| {
+            m.facts.iter().map(|f| f.name.as_str()).collect()
+        }),
+        ("event", |m| {
+            m.events.iter().map(|e| e.name.as_str()).collect()
+        }),
+    ];
+    let mut out = Vec::new();
+    for (noun, names) in kinds {
+        let a: BTreeSet<&str> = names(old).into_iter().collect();
+        let b: BTreeSet<&str> = names(new).into_iter().collect();
+        out.extend(b.difference(&a).map(|n| format!("{noun} {n} (added)")));
+        out.extend(a.difference(&b).map(|n| format!("{noun} {n} (removed)")));
+    }
     out
 }
 
@@ -650,36 +641,34 @@ pub fn decide_json(model: &Model, action: &Value) -> Result<Outcome, String> {
     let syntax = record
         .to_syntax(crate::span::FileId(0), crate::span::Span::default())
         .map_err(|d| d.message.clone())?;
-    let action =
-        crate::names::resolve_action(model, &syntax, crate::span::FileId(0)).map_err(|d| {
-            d.iter()
-                .map(|d| d.message.clone())
-                .collect::<Vec<_>>()
-                .join("; ")
-        })?;
+    decide_syntax(model, &syntax)
+}
+
+/// Decides an action in the action syntax on a policy.
+pub fn decide_text(model: &Model, text: &str) -> Result<Outcome, String> {
+    let syntax =
+        crate::syntax::parse_action(text, crate::span::FileId(0)).map_err(|d| messages(&d))?;
+    decide_syntax(model, &syntax)
+}
+
+fn decide_syntax(
+    model: &Model,
+    syntax: &crate::syntax::ast::ActionSyntax,
+) -> Result<Outcome, String> {
+    let action = crate::names::resolve_action(model, syntax, crate::span::FileId(0))
+        .map_err(|d| messages(&d))?;
     Ok(Outcome::of(
         &crate::decide::Engine::new(model).decide(&action),
     ))
 }
 
-/// Decides an action in the action syntax on a policy.
-pub fn decide_text(model: &Model, text: &str) -> Result<Outcome, String> {
-    let syntax = crate::syntax::parse_action(text, crate::span::FileId(0)).map_err(|d| {
-        d.iter()
-            .map(|d| d.message.clone())
-            .collect::<Vec<_>>()
-            .join("; ")
-    })?;
-    let action =
-        crate::names::resolve_action(model, &syntax, crate::span::FileId(0)).map_err(|d| {
-            d.iter()
-                .map(|d| d.message.clone())
-                .collect::<Vec<_>>()
-                .join("; ")
-        })?;
-    Ok(Outcome::of(
-        &crate::decide::Engine::new(model).decide(&action),
-    ))
+/// Why an action was refused, on one line.
+fn messages(diags: &[crate::diagnostic::Diagnostic]) -> String {
+    diags
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// One policy's diff, as `diff --base` and `check --base` report it.

@@ -12,12 +12,9 @@ use crate::names::{
     Action, AssetId, ClauseId, Duty, EventId, FactId, GrantId, Hierarchy, Model, NameRef, NodeId,
     PartyId, PartyRef, PartyRole, PartySet, Window,
 };
+use crate::partition::choices::{MAX_FACT_PARTIES, distinct_by_signature, per_party, subsets};
 use crate::partition::{EventTest, Mentions, Regions};
 use crate::syntax::ast::Cmp;
-
-/// More parties than this in one consent or objection and the subsets are
-/// not enumerated: the walk stops and the diff says it is incomplete.
-const MAX_FACT_PARTIES: usize = 10;
 
 /// One policy of the two, ready for deciding.
 pub struct Side<'m> {
@@ -636,7 +633,7 @@ impl<'a, 'm> Walker<'a, 'm> {
             return None;
         }
         let date = point.old.date;
-        let mut per_party: Vec<Vec<Option<Option<Date>>>> = Vec::new();
+        let mut options: Vec<Vec<Option<Option<Date>>>> = Vec::new();
         for name in &parties {
             let mut days: Vec<Date> = vec![date];
             for (ps, action) in [(&self.old, &point.old), (&self.new, &point.new)] {
@@ -660,31 +657,22 @@ impl<'a, 'm> Walker<'a, 'm> {
             days.retain(|d| *d <= date);
             days.sort_unstable();
             days.dedup();
-            let mut options: Vec<Option<Option<Date>>> = vec![None, Some(None)];
-            options.extend(days.into_iter().map(|d| Some(Some(d))));
-            per_party.push(options);
+            let mut choices: Vec<Option<Option<Date>>> = vec![None, Some(None)];
+            choices.extend(days.into_iter().map(|d| Some(Some(d))));
+            options.push(choices);
         }
-        let combos = per_party
+        let combos = options
             .iter()
             .try_fold(1usize, |n, o| n.checked_mul(o.len()))?;
         if combos > *self.budget {
             return None;
         }
-        let mut out: Vec<Vec<(String, Option<Date>)>> = vec![Vec::new()];
-        for (party, options) in parties.iter().zip(&per_party) {
-            let mut next = Vec::with_capacity(out.len() * options.len());
-            for partial in &out {
-                for option in options {
-                    let mut extended = partial.clone();
-                    if let Some(day) = option {
-                        extended.push((party.clone(), *day));
-                    }
-                    next.push(extended);
-                }
-            }
-            out = next;
-        }
-        Some(out.into_iter().map(Choice::Objections).collect())
+        Some(
+            per_party(&parties, &options)
+                .into_iter()
+                .map(Choice::Objections)
+                .collect(),
+        )
     }
 
     fn notice_choices(&self, point: &Point) -> Option<Vec<Choice>> {
@@ -719,19 +707,13 @@ impl<'a, 'm> Walker<'a, 'm> {
         if combos > *self.budget {
             return None;
         }
-        let mut out: Vec<Vec<(String, Date)>> = vec![Vec::new()];
-        for party in &parties {
-            let mut next = Vec::with_capacity(out.len() * days.len());
-            for partial in &out {
-                for &d in &days {
-                    let mut extended = partial.clone();
-                    extended.push((party.clone(), d));
-                    next.push(extended);
-                }
-            }
-            out = next;
-        }
-        Some(out.into_iter().map(Choice::Notice).collect())
+        let options = vec![days.into_iter().map(Some).collect(); parties.len()];
+        Some(
+            per_party(&parties, &options)
+                .into_iter()
+                .map(Choice::Notice)
+                .collect(),
+        )
     }
 }
 
@@ -787,45 +769,6 @@ fn around(day: Date, radius: usize) -> Vec<Date> {
         }
     }
     out
-}
-
-/// Every subset of the parties, the empty one first.
-fn subsets(parties: &[String]) -> Option<Vec<Vec<String>>> {
-    if parties.len() > MAX_FACT_PARTIES {
-        return None;
-    }
-    Some(
-        (0u32..(1 << parties.len()))
-            .map(|mask| {
-                parties
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| mask & (1 << i) != 0)
-                    .map(|(_, p)| p.clone())
-                    .collect()
-            })
-            .collect(),
-    )
-}
-
-/// The first candidate of each class of equal signatures, in order.
-fn distinct_by_signature<T: Copy + Ord>(
-    mut candidates: Vec<T>,
-    signature: impl Fn(&T) -> Vec<bool>,
-) -> Vec<T> {
-    candidates.sort_unstable();
-    candidates.dedup();
-    let mut seen: Vec<Vec<bool>> = Vec::new();
-    candidates.retain(|v| {
-        let s = signature(v);
-        if seen.contains(&s) {
-            false
-        } else {
-            seen.push(s);
-            true
-        }
-    });
-    candidates
 }
 
 /// Builds the joint representatives of every dimension for one pair.
@@ -927,8 +870,8 @@ fn joint(
         PartyRef::Outsider(outsider.to_string()),
         PartyRef::Outsider(outsider.to_string()),
     ));
-    let needs_to = ["license", "sublicense", "assign"].contains(&mo.verbs.name(vo))
-        || ["license", "sublicense", "assign"].contains(&mn.verbs.name(vn));
+    let needs_to = crate::partition::needs_counterparty(mo, vo)
+        || crate::partition::needs_counterparty(mn, vn);
     let wants_to = needs_to
         || grants
         || old.mentions.to
@@ -950,19 +893,8 @@ fn joint(
             cuts.extend(grant.in_force.from);
             cuts.extend(grant.in_force.ends);
         }
-        for w in &windows {
-            cuts.extend(w.from);
-            cuts.extend(w.until.and_then(|u| u.tomorrow().ok()));
-        }
-        cuts.extend(ps.mentions.versions.iter().copied());
-        if ps.mentions.lifecycle || grants {
-            for p in &m.parties {
-                cuts.extend(p.joined);
-                cuts.extend(p.left);
-                cuts.extend(p.affiliation.from);
-                cuts.extend(p.affiliation.until.and_then(|u| u.tomorrow().ok()));
-            }
-        }
+        let lifecycle = ps.mentions.lifecycle || grants;
+        crate::partition::date_cuts(m, &ps.mentions, &windows, lifecycle, &mut cuts);
     }
     cuts.sort_unstable();
     cuts.dedup();

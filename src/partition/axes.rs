@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
+use super::choices::distinct_by_signature;
 use crate::names::{
     Action, Anchor, AssetId, ClauseId, ClauseInfo, Cond, Duty, EventId, FactId, Hierarchy, Model,
     NodeId, PartyId, PartyRef, PartyRole, PartySelector, PartySet, TimeExpr, Window,
@@ -432,6 +433,33 @@ fn node_representatives(tree: &Hierarchy, mentioned: &[NodeId]) -> Option<Vec<No
     Some(reps)
 }
 
+/// The days where something the clauses test changes: each window's
+/// `from` and the day after its `until`, each version's first day and,
+/// when `lifecycle`, each party's joining, leaving and affiliation dates
+/// (unsorted; the diff gathers them over two policies).
+pub(crate) fn date_cuts(
+    model: &Model,
+    mentions: &Mentions,
+    windows: &[Window],
+    lifecycle: bool,
+    cuts: &mut Vec<Date>,
+) {
+    for w in windows {
+        cuts.extend(w.from);
+        cuts.extend(w.until.and_then(|u| u.tomorrow().ok()));
+    }
+    // Versions start on their day and end the day before `ends`.
+    cuts.extend(mentions.versions.iter().copied());
+    if lifecycle {
+        for p in &model.parties {
+            cuts.extend(p.joined);
+            cuts.extend(p.left);
+            cuts.extend(p.affiliation.from);
+            cuts.extend(p.affiliation.until.and_then(|u| u.tomorrow().ok()));
+        }
+    }
+}
+
 /// Every window bound cuts the timeline: `from` starts a region, the day
 /// after `until` starts the next. One date per region, those within the
 /// agreement's term first.
@@ -440,20 +468,13 @@ fn date_representatives(model: &Model, mentions: &Mentions) -> Vec<Date> {
     let effective = term.and_then(|a| a.effective);
     let expires = term.and_then(|a| a.expires);
     let mut cuts: Vec<Date> = Vec::new();
-    for w in &mentions.windows {
-        cuts.extend(w.from);
-        cuts.extend(w.until.and_then(|u| u.tomorrow().ok()));
-    }
-    // Versions start on their day and end the day before `ends`.
-    cuts.extend(mentions.versions.iter().copied());
-    if mentions.lifecycle {
-        for p in &model.parties {
-            cuts.extend(p.joined);
-            cuts.extend(p.left);
-            cuts.extend(p.affiliation.from);
-            cuts.extend(p.affiliation.until.and_then(|u| u.tomorrow().ok()));
-        }
-    }
+    date_cuts(
+        model,
+        mentions,
+        &mentions.windows,
+        mentions.lifecycle,
+        &mut cuts,
+    );
     cuts.sort_unstable();
     cuts.dedup();
     let Some(&first) = cuts.first() else {
@@ -492,24 +513,4 @@ fn royalty_representatives(thresholds: &[u32]) -> Vec<u32> {
     distinct_by_signature(candidates, |v| {
         thresholds.iter().flat_map(|&t| [*v < t, *v == t]).collect()
     })
-}
-
-/// The first candidate of each class of equal signatures, in order.
-pub(crate) fn distinct_by_signature<T: Copy + Ord>(
-    mut candidates: Vec<T>,
-    signature: impl Fn(&T) -> Vec<bool>,
-) -> Vec<T> {
-    candidates.sort_unstable();
-    candidates.dedup();
-    let mut seen: Vec<Vec<bool>> = Vec::new();
-    candidates.retain(|v| {
-        let s = signature(v);
-        if seen.contains(&s) {
-            false
-        } else {
-            seen.push(s);
-            true
-        }
-    });
-    candidates
 }

@@ -41,6 +41,7 @@
 //! ```
 
 mod axes;
+pub(crate) mod choices;
 mod index;
 mod render;
 pub mod search;
@@ -48,6 +49,7 @@ pub mod search;
 use std::collections::HashMap;
 
 pub use axes::Axes;
+pub(crate) use axes::{date_cuts, needs_counterparty};
 // What clauses mention, for questions across two models (`diff`).
 pub(crate) use axes::{EventTest, Mentions};
 pub use render::action_syntax;

@@ -14,7 +14,8 @@ use crate::decide::eval::Ctx;
 use crate::decide::logic::Tri;
 use crate::names::{Action, ClauseId, EventId, FactId, Model, PartyRef};
 
-use super::axes::{Axes, distinct_by_signature};
+use super::axes::Axes;
+use super::choices::{self, MAX_FACT_PARTIES, distinct_by_signature, subsets};
 
 /// What a goal makes of the clauses' values on a (partial) action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,10 +54,6 @@ impl Search {
 /// A goal: given the evaluation context and each clause's value (in the
 /// order the clauses were given), decide.
 pub type Goal<'g> = dyn FnMut(&Ctx, &[Tri]) -> Verdict + 'g;
-
-/// More parties than this in one fact (consents, objections) and the
-/// subsets are not enumerated: the search gives up instead of guessing.
-const MAX_FACT_PARTIES: usize = 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
@@ -402,21 +399,12 @@ impl<'a, 'g> Searcher<'a, 'g> {
         if combos > *self.budget || parties.len() > MAX_FACT_PARTIES {
             return None;
         }
-        let mut out: Vec<Vec<(PartyRef, Option<Date>)>> = vec![Vec::new()];
-        for (party, options) in parties.iter().zip(&per_party) {
-            let mut next = Vec::with_capacity(out.len() * options.len());
-            for partial in &out {
-                for option in options {
-                    let mut extended = partial.clone();
-                    if let Some(day) = option {
-                        extended.push((party.clone(), *day));
-                    }
-                    next.push(extended);
-                }
-            }
-            out = next;
-        }
-        Some(out.into_iter().map(Choice::Objections).collect())
+        Some(
+            choices::per_party(&parties, &per_party)
+                .into_iter()
+                .map(Choice::Objections)
+                .collect(),
+        )
     }
 
     /// Everyone a fact about these sets can concern, for this action.
@@ -467,39 +455,14 @@ impl<'a, 'g> Searcher<'a, 'g> {
         if combos > *self.budget {
             return None;
         }
-        let mut out: Vec<Vec<(PartyRef, Date)>> = vec![Vec::new()];
-        for party in &parties {
-            let mut next = Vec::with_capacity(out.len() * days.len());
-            for partial in &out {
-                for &d in &days {
-                    let mut extended = partial.clone();
-                    extended.push((party.clone(), d));
-                    next.push(extended);
-                }
-            }
-            out = next;
-        }
-        Some(out.into_iter().map(Choice::Notice).collect())
+        let options = vec![days.into_iter().map(Some).collect(); parties.len()];
+        Some(
+            choices::per_party(&parties, &options)
+                .into_iter()
+                .map(Choice::Notice)
+                .collect(),
+        )
     }
-}
-
-/// Every subset of the parties, the empty one first.
-fn subsets(parties: &[PartyRef]) -> Option<Vec<Vec<PartyRef>>> {
-    if parties.len() > MAX_FACT_PARTIES {
-        return None;
-    }
-    Some(
-        (0u32..(1 << parties.len()))
-            .map(|mask| {
-                parties
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| mask & (1 << i) != 0)
-                    .map(|(_, p)| p.clone())
-                    .collect()
-            })
-            .collect(),
-    )
 }
 
 impl Step {
