@@ -30,4 +30,5 @@ pub mod report;
 pub mod source;
 pub mod span;
 pub mod syntax;
+pub mod terms;
 pub mod write;

@@ -13,7 +13,8 @@ use crate::decide::{DecisionRecord, Engine};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::names::{Model, resolve_action};
 use crate::span::{FileId, Location, Span};
-use crate::syntax::ast::{ActionSyntax, Decision};
+use crate::syntax::ast::ActionSyntax;
+use crate::terms::Decision;
 
 /// The file as written.
 #[derive(Debug, Deserialize)]

@@ -22,7 +22,7 @@ use ipcheck::names::resolve_action;
 use ipcheck::policy::{Policy, analyze};
 use ipcheck::source::SourceMap;
 use ipcheck::span::FileId;
-use ipcheck::syntax::ast::Decision;
+use ipcheck::terms::Decision;
 use proptest::prelude::*;
 
 /// The shared small consortium, plus an exclusive grant for the generated

@@ -302,9 +302,9 @@ impl RandomAction {
 /// The key a change is merged under, for an action's two outcomes.
 fn key(base: &Outcome, head: &Outcome) -> (Kind, String, String) {
     let rank = |o: &Outcome| match o.decision {
-        ipcheck::syntax::ast::Decision::Deny => 0,
-        ipcheck::syntax::ast::Decision::Conditional => 1,
-        ipcheck::syntax::ast::Decision::Permit => 2,
+        ipcheck::terms::Decision::Deny => 0,
+        ipcheck::terms::Decision::Conditional => 1,
+        ipcheck::terms::Decision::Permit => 2,
     };
     let kind = if rank(head) > rank(base) {
         Kind::Widened

@@ -209,7 +209,7 @@ fn one_line_layout(text: &str) -> String {
         if code.is_empty() {
             continue;
         }
-        let starts_item = ipcheck::syntax::split::ITEM_KEYWORDS
+        let starts_item = ipcheck::syntax::words::ITEMS
             .iter()
             .any(|kw| code.strip_prefix(kw).is_some_and(|r| r.starts_with(' ')));
         if starts_item && !out.is_empty() {
@@ -365,7 +365,7 @@ fn tokens_and_gaps(text: &str) -> (Vec<&str>, Vec<Gap>) {
             let newlines = between.matches('\n').count();
             let previous: &str = tokens[tokens.len() - 1];
             let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1) == start;
-            let item_start = line_start && ipcheck::syntax::split::ITEM_KEYWORDS.contains(&token);
+            let item_start = line_start && ipcheck::syntax::words::ITEMS.contains(&token);
             gaps.push(
                 if previous.starts_with("//")
                     || item_start

@@ -23,7 +23,7 @@ use ipcheck::policy::{self, Policy};
 use ipcheck::report::human::{self, Style};
 use ipcheck::source::SourceMap;
 use ipcheck::span::FileId;
-use ipcheck::syntax::ast::Decision;
+use ipcheck::terms::Decision;
 use jiff::civil::date;
 
 fn root() -> &'static Path {

@@ -14,7 +14,8 @@ use crate::report::human::{self, Style};
 use crate::report::{Command, DecisionEntry, FailOn, Format, Reporter};
 use crate::source::{LoadError, SourceMap};
 use crate::span::{FileId, Location};
-use crate::syntax::ast::{ActionSyntax, Decision};
+use crate::syntax::ast::ActionSyntax;
+use crate::terms::Decision;
 
 /// What `ipcheck eval` decides and how it reports.
 #[derive(Debug, Clone, Default)]

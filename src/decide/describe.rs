@@ -194,7 +194,7 @@ pub fn line(model: &Model, clause: &ClauseInfo, part: Part, index: usize) -> Str
                 .map_or_else(String::new, |l| match &l.value {
                     Cond::TimeCmp(_, cmp, t) => format!(
                         "{} {}",
-                        if *cmp == crate::syntax::ast::Cmp::Ge {
+                        if *cmp == crate::terms::Cmp::Ge {
                             "from"
                         } else {
                             "until"

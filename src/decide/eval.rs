@@ -11,7 +11,8 @@ use crate::names::{
     PartyRole, PartySelector, PartySet, TimeExpr,
 };
 use crate::span::Location;
-use crate::syntax::ast::{ClauseKind, Duration};
+use crate::syntax::ast::Duration;
+use crate::terms::ClauseKind;
 
 /// Which line of a clause an outcome is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -325,12 +326,7 @@ impl<'a> Ctx<'a> {
 
     /// Does a notice received on `received` compare to a notice period of
     /// `duration` as `cmp` says? Lengths compare as calendar dates.
-    pub fn notice_holds(
-        &self,
-        received: Date,
-        cmp: crate::syntax::ast::Cmp,
-        duration: Duration,
-    ) -> bool {
+    pub fn notice_holds(&self, received: Date, cmp: crate::terms::Cmp, duration: Duration) -> bool {
         match self.deadline(duration) {
             // Received on or before the deadline: at least the period.
             Some(deadline) => cmp.holds(deadline, received),

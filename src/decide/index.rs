@@ -2,7 +2,7 @@
 //! and verb instead of scanning every clause.
 
 use crate::names::{AssetSelector, ClauseId, GrantId, Model, NodeId};
-use crate::syntax::ast::ClauseKind;
+use crate::terms::ClauseKind;
 
 /// Candidate clauses per asset and per verb, in source order.
 #[derive(Debug, Default)]

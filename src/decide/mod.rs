@@ -21,7 +21,7 @@ pub use record::*;
 
 use crate::names::{Action, ClauseId, GrantId, Model};
 use crate::span::Location;
-use crate::syntax::ast::{ClauseKind, Decision};
+use crate::terms::{ClauseKind, Decision};
 
 /// A policy compiled for deciding: the model, its clause index and the
 /// priority between clauses.

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::duties::DutyOutcome;
 use super::eval::Part;
 use crate::span::Location;
-use crate::syntax::ast::{ClauseKind, Decision};
+use crate::terms::{ClauseKind, Decision};
 
 /// A decision with its explanation.
 #[derive(Debug, Clone, Serialize)]

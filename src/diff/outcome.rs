@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::decide::DecisionRecord;
 use crate::decide::duties::DutyOutcome;
-use crate::syntax::ast::Decision;
+use crate::terms::Decision;
 
 /// A duty, by clause and in words (deadlines and amounts vary with the
 /// action and are left out).

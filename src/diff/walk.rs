@@ -14,7 +14,7 @@ use crate::names::{
 };
 use crate::partition::choices::{MAX_FACT_PARTIES, distinct_by_signature, per_party, subsets};
 use crate::partition::{EventTest, Mentions, Regions};
-use crate::syntax::ast::Cmp;
+use crate::terms::Cmp;
 
 /// One policy of the two, ready for deciding.
 pub struct Side<'m> {

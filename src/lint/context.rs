@@ -13,7 +13,8 @@ use crate::names::{Action, ClauseId, ClauseInfo, GrantInfo, Model};
 use crate::partition::Regions;
 use crate::policy::Policy;
 use crate::span::{FileId, Location, Span};
-use crate::syntax::ast::{self, ClauseKind, ItemKind};
+use crate::syntax::ast::{self, ItemKind};
+use crate::terms::ClauseKind;
 
 pub(crate) struct LintCtx<'p> {
     pub policy: &'p Policy,

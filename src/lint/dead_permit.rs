@@ -52,7 +52,7 @@ use crate::decide::logic::Tri;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::names::ClauseId;
 use crate::partition::{Question, Search, settle};
-use crate::syntax::ast::ClauseKind;
+use crate::terms::ClauseKind;
 
 use super::context::LintCtx;
 

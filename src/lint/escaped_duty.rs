@@ -62,7 +62,7 @@ use crate::decide::logic::Tri;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::names::{Action, ClauseId, Duty, Located};
 use crate::partition::{Question, Search, Verdict};
-use crate::syntax::ast::ClauseKind;
+use crate::terms::ClauseKind;
 
 use super::context::LintCtx;
 

@@ -50,7 +50,8 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::names::{AssetId, ClauseId};
 use crate::partition::{Question, settle};
 use crate::span::Location;
-use crate::syntax::ast::{self, ClauseKind};
+use crate::syntax::ast::{self};
+use crate::terms::ClauseKind;
 
 use super::context::LintCtx;
 

@@ -55,7 +55,7 @@ use crate::decide::logic::Tri;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::names::{ClauseId, Duty, Located};
 use crate::partition::{Question, Search, Verdict};
-use crate::syntax::ast::ClauseKind;
+use crate::terms::ClauseKind;
 
 use super::context::LintCtx;
 

@@ -60,7 +60,7 @@ use crate::names::{
     Action, AssetId, GrantId, GrantInfo, Hierarchy, InForce, Model, NodeId, PartyId, PartyRef,
 };
 use crate::span::Location;
-use crate::syntax::ast::Decision;
+use crate::terms::Decision;
 
 use super::context::LintCtx;
 

@@ -46,7 +46,7 @@
 use crate::diagnostic::{Code, Diagnostic};
 use crate::names::ClauseId;
 use crate::partition::Search;
-use crate::syntax::ast::ClauseKind;
+use crate::terms::ClauseKind;
 
 use super::context::LintCtx;
 

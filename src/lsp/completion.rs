@@ -12,8 +12,10 @@ use super::keywords::{self, FILTERS, ITEMS};
 use super::workspace::Analysis;
 use crate::names::{Hierarchy, Model};
 use crate::span::{FileId, Span};
+use crate::syntax::words::{
+    ASSET_CLASSES as CLASSES, ASSET_TYPES as TYPES, CLAUSE_KINDS as CLAUSE_HEADS,
+};
 
-const CLAUSE_HEADS: &[&str] = &["permit", "forbid", "oblige"];
 const CLAUSE_LINES: &[&str] = &[
     "by",
     "to",
@@ -98,16 +100,6 @@ const SELECTORS: &[&str] = &[
     "former_parties",
     "defaulting_parties",
     "affiliates of",
-];
-const CLASSES: &[&str] = &["background", "foreground", "sideground"];
-const TYPES: &[&str] = &[
-    "patent",
-    "know_how",
-    "software",
-    "data",
-    "design",
-    "copyright",
-    "trade_secret",
 ];
 /// Words that start a statement (a clause line, an asset line, an action
 /// part), for deciding what a comma continues.
@@ -287,7 +279,7 @@ fn context(text: &str, line_start: usize, at: usize, is_event: &dyn Fn(&str) -> 
     let line_blank = text[line_start..at].trim().is_empty();
     let after_brace = tokens.last() == Some(&Tok::Punct('{'));
     if (line_blank && (item.is_empty() || depth == 0)) || tokens.is_empty() {
-        return vec![Want::Keywords(ITEMS)];
+        return vec![Want::Keywords(&ITEMS)];
     }
     if line_blank || after_brace {
         return block_line(item, &tokens);
@@ -420,8 +412,8 @@ fn context(text: &str, line_start: usize, at: usize, is_event: &dyn Fn(&str) -> 
             "permit" | "conditional" | "deny" if scenario => vec![Want::Keywords(&["by"])],
             "permit" | "forbid" | "oblige" => vec![Want::Verbs { any: true }],
             "expect" => vec![Want::Keywords(&["permit", "conditional", "deny"])],
-            "class" => vec![Want::Keywords(CLASSES)],
-            "type" => vec![Want::Keywords(TYPES)],
+            "class" => vec![Want::Keywords(&CLASSES)],
+            "type" => vec![Want::Keywords(&TYPES)],
             "owner" | "owners" if item == "asset" => vec![names],
             "action" => vec![names],
             "after" if in_expr => vec![Want::Keywords(&["notice"])],
@@ -482,7 +474,7 @@ fn context(text: &str, line_start: usize, at: usize, is_event: &dyn Fn(&str) -> 
                 match of {
                     None => vec![Want::Keywords(&["of"])],
                     Some(_) if FILTERS.contains(&w.as_str()) && w != "tagged" => {
-                        vec![Want::Keywords(FILTERS)]
+                        vec![Want::Keywords(&FILTERS)]
                     }
                     Some(_) => Vec::new(),
                 }
@@ -613,7 +605,7 @@ fn prev_is_cmp(tokens: &[Tok]) -> bool {
 fn block_line(item: &str, tokens: &[Tok]) -> Vec<Want> {
     let has = |w: &str| tokens.iter().any(|t| t.is(w));
     match item {
-        "clause" if !CLAUSE_HEADS.iter().any(|h| has(h)) => vec![Want::Keywords(CLAUSE_HEADS)],
+        "clause" if !CLAUSE_HEADS.iter().any(|h| has(h)) => vec![Want::Keywords(&CLAUSE_HEADS)],
         "clause" => vec![Want::Keywords(CLAUSE_LINES)],
         "agreement" => vec![Want::Keywords(AGREEMENT_LINES)],
         "asset" => vec![Want::Keywords(ASSET_LINES)],
@@ -877,11 +869,41 @@ mod tests {
         context(&text, line_start, cursor - partial, &|w| w == "request")
     }
 
+    /// Every word completion offers, in the lists above and in the lists
+    /// written inline, is a word of the table (`syntax::words`): a word
+    /// renamed or removed from the language cannot linger here.
+    #[test]
+    fn every_offered_word_is_in_the_word_table() {
+        let source = include_str!("completion.rs");
+        let code = &source[..source.find("#[cfg(test)]").unwrap_or(source.len())];
+        let mut offered = 0;
+        for (start, _) in code.match_indices('[') {
+            let rest = &code[start + 1..];
+            if !rest.trim_start().starts_with('"') {
+                continue;
+            }
+            let list = &rest[..rest.find(']').unwrap_or(0)];
+            for phrase in list.split('"').skip(1).step_by(2) {
+                for word in phrase.split(' ') {
+                    offered += 1;
+                    assert!(
+                        crate::syntax::words::lookup(word).is_some(),
+                        "completion offers `{word}` (in \"{phrase}\"), which is not in WORDS"
+                    );
+                }
+            }
+        }
+        assert!(
+            offered > 100,
+            "found only {offered} offered words: the scan is broken"
+        );
+    }
+
     #[test]
     fn contexts() {
-        assert_eq!(at("party a \"A\"\n|"), [Want::Keywords(ITEMS)]);
-        assert_eq!(at("party a \"A\"\ncla|"), [Want::Keywords(ITEMS)]);
-        assert_eq!(at("clause 1 {\n  |"), [Want::Keywords(CLAUSE_HEADS)]);
+        assert_eq!(at("party a \"A\"\n|"), [Want::Keywords(&ITEMS)]);
+        assert_eq!(at("party a \"A\"\ncla|"), [Want::Keywords(&ITEMS)]);
+        assert_eq!(at("clause 1 {\n  |"), [Want::Keywords(&CLAUSE_HEADS)]);
         assert_eq!(
             at("clause 1 {\n  permit use\n  |"),
             [Want::Keywords(CLAUSE_LINES)]
@@ -959,7 +981,7 @@ mod tests {
         );
         assert_eq!(
             at("clause 1 {\n  permit use\n}\n|"),
-            [Want::Keywords(ITEMS)]
+            [Want::Keywords(&ITEMS)]
         );
     }
 

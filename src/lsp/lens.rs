@@ -12,7 +12,7 @@ use super::workspace::Analysis;
 use crate::decide::{DeciderKind, DecisionRecord};
 use crate::names::{Model, ScenarioInfo};
 use crate::span::{FileId, Location};
-use crate::syntax::ast::Decision;
+use crate::terms::Decision;
 
 /// Shown after a stale lens.
 const STALE: &str = " (the policy has errors)";

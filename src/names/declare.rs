@@ -113,7 +113,9 @@ impl Resolver {
                                     }),
                                 LabelRef::Grant(_) => (self.rank, document.instrument),
                             };
-                            let kind = c.head().map_or(ast::ClauseKind::Permit, |h| h.kind.value);
+                            let kind = c
+                                .head()
+                                .map_or(crate::terms::ClauseKind::Permit, |h| h.kind.value);
                             self.model.clauses.push(ClauseInfo {
                                 label: c.label.name.clone(),
                                 title: c.title.as_ref().map(|t| t.value.clone()),

@@ -503,7 +503,11 @@ impl Resolver {
                                 anchor: Anchor::ActionDate,
                                 offsets: Vec::new(),
                             };
-                            let cmp = if from { ast::Cmp::Ge } else { ast::Cmp::Le };
+                            let cmp = if from {
+                                crate::terms::Cmp::Ge
+                            } else {
+                                crate::terms::Cmp::Le
+                            };
                             compiled.moving_windows.push(Located {
                                 value: Cond::TimeCmp(date, cmp, moving),
                                 location,

@@ -24,7 +24,7 @@ use crate::syntax::ast::{self, AssetClass, AssetType, ItemKind, TreeKind};
 
 /// The built-in verbs: `use { research, exploit { make, sell, import } }`,
 /// `license`, `sublicense`, `assign`, `publish`.
-const BUILTIN_VERBS: [(&str, Option<&str>); 10] = [
+pub(crate) const BUILTIN_VERBS: [(&str, Option<&str>); 10] = [
     ("use", None),
     ("research", Some("use")),
     ("exploit", Some("use")),

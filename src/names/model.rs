@@ -7,9 +7,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::span::Location;
-use crate::syntax::ast::{
-    AssetClass, AssetType, ClauseKind, Cmp, Decision, Duration, Exclusivity, Money,
-};
+use crate::syntax::ast::{AssetClass, AssetType, Duration, Exclusivity, Money};
+use crate::terms::{ClauseKind, Cmp, Decision};
 
 macro_rules! id_type {
     ($($name:ident),*) => {$(

@@ -15,7 +15,8 @@ use crate::names::{
     Action, Anchor, AssetId, ClauseId, ClauseInfo, Cond, Duty, EventId, FactId, Hierarchy, Model,
     NodeId, PartyId, PartyRef, PartyRole, PartySelector, PartySet, TimeExpr, Window,
 };
-use crate::syntax::ast::{Cmp, Duration};
+use crate::syntax::ast::Duration;
+use crate::terms::Cmp;
 
 /// Representative values of each dimension for one (asset, verb) pair.
 /// A dimension that is `None` (or empty, for facts) is not tested by the

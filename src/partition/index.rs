@@ -3,7 +3,7 @@
 //! through an inverted index rather than by comparing every pair.
 
 use crate::names::{AssetId, AssetSelector, ClauseId, ClauseInfo, Model, NodeId};
-use crate::syntax::ast::ClauseKind;
+use crate::terms::ClauseKind;
 
 /// A fixed-size set of small integers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

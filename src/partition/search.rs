@@ -428,7 +428,7 @@ impl<'a, 'g> Searcher<'a, 'g> {
             return Some(vec![Choice::Notice(Vec::new())]);
         }
         let ctx = Ctx::new(self.model, action);
-        let tests: Vec<(crate::syntax::ast::Cmp, Date)> = self
+        let tests: Vec<(crate::terms::Cmp, Date)> = self
             .axes
             .notices
             .iter()

@@ -6,7 +6,7 @@ use crate::decide::{DecisionRecord, Status};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::source::SourceMap;
 use crate::span::Location;
-use crate::syntax::ast::Decision;
+use crate::terms::Decision;
 
 use super::human::{self, Style};
 

@@ -188,7 +188,7 @@ pub struct DecisionJson<'a> {
     decided_by: &'a Option<String>,
     decided_by_kind: &'a Option<crate::decide::DeciderKind>,
     decided_by_location: Option<Region>,
-    decision: crate::syntax::ast::Decision,
+    decision: crate::terms::Decision,
     expect: Option<&'static str>,
     location: Option<Region>,
     near_misses: &'a [crate::decide::NearMiss],

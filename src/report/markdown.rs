@@ -23,7 +23,7 @@ use super::{
 use crate::diagnostic::{Diagnostic, Severity, docs_url};
 use crate::source::SourceMap;
 use crate::span::Location;
-use crate::syntax::ast::Decision;
+use crate::terms::Decision;
 
 /// The longest pull-request comment GitHub accepts, in characters.
 pub const COMMENT_LIMIT: usize = 65_536;

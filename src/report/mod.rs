@@ -23,7 +23,7 @@ use crate::decide::DecisionRecord;
 use crate::diagnostic::{Code, Diagnostic, Family, Severity};
 use crate::source::SourceMap;
 use crate::span::Location;
-use crate::syntax::ast::Decision;
+use crate::terms::Decision;
 
 /// The output formats of `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,6 +4,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::span::Span;
+use crate::terms::{ClauseKind, Cmp, Decision};
 
 /// A name as written, with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -343,25 +344,6 @@ impl Exclusivity {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ClauseKind {
-    #[default]
-    Permit,
-    Forbid,
-    Oblige,
-}
-
-impl ClauseKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ClauseKind::Permit => "permit",
-            ClauseKind::Forbid => "forbid",
-            ClauseKind::Oblige => "oblige",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Clause {
     pub label: Ident,
@@ -493,46 +475,6 @@ pub struct Time {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Cmp {
-    #[serde(rename = ">=")]
-    Ge,
-    #[serde(rename = "<=")]
-    Le,
-    #[serde(rename = ">")]
-    Gt,
-    #[serde(rename = "<")]
-    Lt,
-    #[serde(rename = "==")]
-    Eq,
-    #[serde(rename = "!=")]
-    Ne,
-}
-
-impl Cmp {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Cmp::Ge => ">=",
-            Cmp::Le => "<=",
-            Cmp::Gt => ">",
-            Cmp::Lt => "<",
-            Cmp::Eq => "==",
-            Cmp::Ne => "!=",
-        }
-    }
-    /// Applies the comparison to two ordered values.
-    pub fn holds<T: Ord>(self, left: T, right: T) -> bool {
-        match self {
-            Cmp::Ge => left >= right,
-            Cmp::Le => left <= right,
-            Cmp::Gt => left > right,
-            Cmp::Lt => left < right,
-            Cmp::Eq => left == right,
-            Cmp::Ne => left != right,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Expr {
     pub kind: ExprKind,
@@ -587,24 +529,6 @@ pub enum DutyKind {
     /// `share income with PARTIES pro_rata`.
     Share(Parties),
     Text(Spanned<String>),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    Permit,
-    Conditional,
-    Deny,
-}
-
-impl Decision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Permit => "permit",
-            Decision::Conditional => "conditional",
-            Decision::Deny => "deny",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -5,6 +5,7 @@ pub mod lines;
 mod parser;
 pub mod refs;
 pub mod split;
+pub mod words;
 
 pub use parser::{IplParser, Rule, parse_cents, parse_date, parse_hundredths, rule_name};
 

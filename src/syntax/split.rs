@@ -1,24 +1,7 @@
 //! Cuts a file into top-level items before parsing, so that a syntax error
 //! in one item leaves the others intact (pest stops at its first error).
 
-/// Words that start a top-level item when they begin a line.
-pub const ITEM_KEYWORDS: [&str; 15] = [
-    "agreement",
-    "party",
-    "third_party",
-    "group",
-    "fields",
-    "territories",
-    "actions",
-    "asset",
-    "grant",
-    "clause",
-    "scenario",
-    "fact",
-    "event",
-    "instrument",
-    "amendment",
-];
+use super::words;
 
 /// Deepest nesting of `(` or `{` accepted; deeper input is refused before
 /// the recursive-descent parser could exhaust the stack.
@@ -97,7 +80,7 @@ fn join_doc(lines: &[&str]) -> String {
 }
 
 fn starts_with_item_keyword(line: &str) -> bool {
-    ITEM_KEYWORDS.iter().any(|kw| {
+    words::ITEMS.iter().any(|kw| {
         line.strip_prefix(kw)
             .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
     })
@@ -185,7 +168,7 @@ pub fn item_name(text: &str) -> Option<String> {
 
 /// Whether `word` is a keyword that starts an item.
 pub fn is_item_keyword(word: &str) -> bool {
-    ITEM_KEYWORDS.contains(&word)
+    words::starts_item(word)
 }
 
 #[cfg(test)]
