@@ -3,6 +3,7 @@
 
 use jiff::civil::Date;
 
+use super::errors::group_not_allowed;
 use super::{Action, Model, NameRef, PartyRef, did_you_mean, unknown};
 use crate::dates;
 use crate::diagnostic::{Code, Diagnostic};
@@ -23,19 +24,7 @@ pub fn resolve_action(
         .and_then(|id| match model.names.get(&id.name) {
             Some(NameRef::Party(p)) => Some(*p),
             Some(NameRef::Group(_)) => {
-                diags.push(
-                    Diagnostic::new(
-                        Code::GroupNotAllowed,
-                        file,
-                        id.span,
-                        format!(
-                            "`{}` is a group, but an action is taken by one party",
-                            id.name
-                        ),
-                    )
-                    .with_label("a group")
-                    .with_help("name the party that acts"),
-                );
+                diags.push(group_not_allowed(id, file, "the party that acts"));
                 None
             }
             None => {
@@ -261,16 +250,7 @@ fn counterparty(
     match model.names.get(&id.name) {
         Some(NameRef::Party(p)) => Some(PartyRef::Known(*p)),
         Some(NameRef::Group(_)) => {
-            diags.push(
-                Diagnostic::new(
-                    Code::GroupNotAllowed,
-                    file,
-                    id.span,
-                    format!("`{}` is a group; name one party here", id.name),
-                )
-                .with_label("a group")
-                .with_help("an action names single parties"),
-            );
+            diags.push(group_not_allowed(id, file, "the other party of an action"));
             None
         }
         None => Some(PartyRef::Outsider(id.name.clone())),

@@ -103,16 +103,7 @@ impl Resolver {
         match self.model.names.get(&id.name) {
             Some(NameRef::Party(p)) => Some(*p),
             Some(NameRef::Group(_)) => {
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::GroupNotAllowed,
-                        file,
-                        id.span,
-                        format!("`{}` is a group, but {role} must be one party", id.name),
-                    )
-                    .with_label("a group")
-                    .with_help("name a single party here"),
-                );
+                self.diags.push(errors::group_not_allowed(id, file, role));
                 None
             }
             None => {

@@ -42,3 +42,16 @@ pub(super) fn duplicate(what: &str, id: &ast::Ident, file: FileId, first: Locati
     .with_related(first, "first declared here")
     .with_help("every name is declared once per policy; rename or remove one of them")
 }
+
+/// A group where one party must stand: `role` says which ("an owner", "the
+/// party that acts").
+pub(super) fn group_not_allowed(id: &ast::Ident, file: FileId, role: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::GroupNotAllowed,
+        file,
+        id.span,
+        format!("`{}` is a group, but {role} must be one party", id.name),
+    )
+    .with_label("a group")
+    .with_help("name a single party here")
+}
