@@ -24,7 +24,7 @@ pub fn resolve_action(
         .and_then(|id| match model.names.get(&id.name) {
             Some(NameRef::Party(p)) => Some(*p),
             Some(NameRef::Group(_)) => {
-                diags.push(group_not_allowed(id, file, "the party that acts"));
+                diags.push(group_not_allowed(id, file, "whoever takes an action"));
                 None
             }
             None => {
