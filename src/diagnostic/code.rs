@@ -170,6 +170,7 @@ macro_rules! codes {
 codes! {
     // ipl::syntax
     syntax::day_kind_without_days => DayKindWithoutDays, Error;
+    syntax::invalid_label => InvalidLabel, Error;
     syntax::invalid_utf8 => InvalidUtf8, Error;
     syntax::items_on_one_line => ItemsOnOneLine, Error;
     syntax::missing_separator => MissingSeparator, Error;

@@ -135,6 +135,33 @@ mod tests {
     }
 
     #[test]
+    fn a_label_with_a_space_or_a_slash_is_one_finding_with_a_joined_label() {
+        for (text, fixed) in [
+            ("clause GA 30.1 {\n  permit use of x\n}\n", "GA-30.1"),
+            ("clause 8.2/1 \"T\" {\n  permit use of x\n}\n", "8.2-1"),
+            (
+                "grant L 2026 / 1 {\n  license of x from a to b\n}\n",
+                "L-2026-1",
+            ),
+        ] {
+            let (_, diags) = parse(text);
+            assert_eq!(diags.len(), 1, "{text}: {diags:#?}");
+            assert_eq!(diags[0].code, Code::InvalidLabel);
+            let fix = diags[0].fix.as_ref().expect("a fix");
+            let edited: Vec<&crate::diagnostic::Edit> = fix.edits.iter().collect();
+            let (out, _) = crate::diagnostic::apply(text, &edited);
+            assert!(out.contains(&format!(" {fixed} ")), "{out}");
+            assert!(parse(&out).1.is_empty(), "{out}");
+        }
+        // A title or `notwithstanding` after the label is no label error.
+        let (_, diags) = parse("clause 1 notwithstanding 2 {\n  permit use of x\n}\n");
+        assert!(
+            diags.iter().all(|d| d.code != Code::InvalidLabel),
+            "{diags:#?}"
+        );
+    }
+
+    #[test]
     fn parses_the_acceptance_corpus() {
         for name in ["agreement.ipl", "scenarios.ipl"] {
             let path = format!(

@@ -2,7 +2,7 @@
 //! offending token, with the grammar's rules named as a reader knows them.
 
 use super::*;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::span::{FileId, Span};
 
 /// Turns a pest error into one diagnostic: "unexpected X, expected A or B",
@@ -27,6 +27,9 @@ pub(super) fn syntax_error(
     } else {
         pos
     };
+    if let Some(diag) = label_error(text, pos, found, offset, file) {
+        return diag;
+    }
     let mut expected: Vec<&str> = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             positives.iter().map(|r| rule_name(*r)).collect()
@@ -66,6 +69,89 @@ pub(super) fn syntax_error(
             "not expected here".to_string()
         })
         .with_help(help)
+}
+
+/// The characters a label may hold after its first (a letter or digit).
+fn label_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '(' | ')')
+}
+
+/// An error right after the label of an item's head (`clause GA 30.1 {`,
+/// `grant L/2026 {`): the label stopped at a character a label cannot hold,
+/// so say what a label is rather than list what may follow it.
+fn label_error(
+    text: &str,
+    pos: usize,
+    found: &str,
+    offset: usize,
+    file: FileId,
+) -> Option<Diagnostic> {
+    let before = text.get(..pos)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let head = &before[line_start..];
+    let mut words = head.split_whitespace();
+    let keyword = words.next()?;
+    let label = words.next()?;
+    if words.next().is_some() || !matches!(keyword, "clause" | "grant" | "amendment") {
+        return None;
+    }
+    let next = found.chars().next()?;
+    if next == '"' || next == '{' || found.starts_with("notwithstanding") {
+        return None;
+    }
+    let spaced = head.ends_with(char::is_whitespace);
+    // The rest of the would-be label: up to the title, the `{` or the end
+    // of the line.
+    let rest = &text[pos..];
+    let end = rest
+        .find(|c: char| c == '"' || c == '{' || c == '\n')
+        .unwrap_or(rest.len());
+    let written = format!(
+        "{label}{}{}",
+        if spaced { " " } else { "" },
+        rest[..end].trim_end()
+    );
+    let (message, label_text) = if spaced {
+        (
+            format!("`{keyword} {written}`: a label is one word, without spaces"),
+            "the label ends before this word".to_string(),
+        )
+    } else {
+        let bad = rest.chars().find(|c| !label_char(*c)).unwrap_or(next);
+        (
+            format!("`{bad}` cannot be part of the label `{written}`"),
+            format!("`{bad}` is not a label character"),
+        )
+    };
+    let mut fixed = String::new();
+    for c in written.chars() {
+        let c = if label_char(c) { c } else { '-' };
+        if !(c == '-' && fixed.ends_with('-')) {
+            fixed.push(c);
+        }
+    }
+    let fixed = fixed.trim_end_matches('-').to_string();
+    let label_start = offset + line_start + head.find(label).unwrap_or(0);
+    let written_end = offset + pos + rest[..end].trim_end().len();
+    let width = rest.chars().next().map_or(1, char::len_utf8);
+    let at = if spaced { found.len() } else { width };
+    Some(
+        Diagnostic::new(
+            Code::InvalidLabel,
+            file,
+            Span::new(offset + pos, offset + pos + at),
+            message,
+        )
+        .with_label(label_text)
+        .with_help(format!(
+            "a label holds letters, digits, `.`, `_`, `-`, `(` and `)` and starts with a letter or digit: \
+             write `{keyword} {fixed}`, and keep `{written}` in the title if the agreement numbers it so"
+        ))
+        .with_fix(Fix::unsafe_(
+            format!("Write the label as `{fixed}`"),
+            vec![Edit::replace(file, Span::new(label_start, written_end), fixed.clone())],
+        )),
+    )
 }
 
 /// The token starting at `pos`: a word, a number, or one character.
