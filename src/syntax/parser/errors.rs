@@ -104,7 +104,7 @@ fn label_error(
     // of the line.
     let rest = &text[pos..];
     let end = rest
-        .find(|c: char| c == '"' || c == '{' || c == '\n')
+        .find(['"', '{', '\n'])
         .unwrap_or(rest.len());
     let written = format!(
         "{label}{}{}",
