@@ -103,9 +103,7 @@ fn label_error(
     // The rest of the would-be label: up to the title, the `{` or the end
     // of the line.
     let rest = &text[pos..];
-    let end = rest
-        .find(['"', '{', '\n'])
-        .unwrap_or(rest.len());
+    let end = rest.find(['"', '{', '\n']).unwrap_or(rest.len());
     let written = format!(
         "{label}{}{}",
         if spaced { " " } else { "" },
