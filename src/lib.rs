@@ -29,6 +29,7 @@ pub mod register;
 pub mod report;
 pub mod source;
 pub mod span;
+pub mod suggest;
 pub mod syntax;
 pub mod terms;
 pub mod write;

@@ -656,18 +656,63 @@ impl Resolver {
     }
 
     pub(super) fn parties(&mut self, p: &ast::Parties, file: FileId) -> PartySet {
-        PartySet {
-            include: p
-                .include
-                .iter()
-                .filter_map(|i| self.party_selector(i, file))
-                .collect(),
-            except: p
-                .except
-                .iter()
-                .filter_map(|i| self.party_selector(i, file))
-                .collect(),
+        let include = p
+            .include
+            .iter()
+            .filter_map(|i| self.list_item(p, i, file))
+            .collect();
+        let except = p
+            .except
+            .iter()
+            .filter_map(|i| self.list_item(p, i, file))
+            .collect();
+        PartySet { include, except }
+    }
+
+    /// One item of a party list. An unknown name that follows the item
+    /// before it across a bare line break says so: the line break made it
+    /// one more party of the list (`by a, b` then `tu c` on the next line).
+    fn list_item(
+        &mut self,
+        list: &ast::Parties,
+        item: &ast::PartyItem,
+        file: FileId,
+    ) -> Option<PartySelector> {
+        let before = self.diags.len();
+        let selector = self.party_selector(item, file);
+        if let ast::PartyItem::Named(id) = item
+            && list.continued.contains(&id.span)
+            && self.diags.len() > before
+            && let Some(diag) = self.diags.last_mut()
+            && diag.code == Code::UnknownParty
+        {
+            diag.message = format!(
+                "unknown party or group `{}`, read as one more item of the list on the line above",
+                id.name
+            );
+            diag.label = Some("a line break continues the list above".to_string());
+            let asked = diag.help.take().unwrap_or_default();
+            let reserved = crate::syntax::words::WORDS.iter().filter(|w| w.reserved);
+            let word = did_you_mean(&id.name, reserved.map(|w| w.text));
+            if let Some(word) = word {
+                diag.fix = Some(Fix::unsafe_(
+                    format!("Replace `{}` with `{word}`", id.name),
+                    vec![Edit::replace(file, id.span, word)],
+                ));
+            }
+            diag.help = Some(match word {
+                Some(word) => format!(
+                    "did you mean `{word}`? A party list goes on over line breaks, so a \
+                     misspelt word at the start of a line becomes one more party"
+                ),
+                None => format!(
+                    "a party list goes on over line breaks: if `{}` begins a new line of the \
+                     clause, check its spelling; otherwise {asked}",
+                    id.name
+                ),
+            });
         }
+        selector
     }
 
     pub(super) fn party_selector(

@@ -417,6 +417,11 @@ pub struct Parties {
     pub include: Vec<PartyItem>,
     pub except: Vec<PartyItem>,
     pub span: Span,
+    /// Where an item follows the one before across a bare line break (no
+    /// `,`): names uses it to say that a line break continues a list when
+    /// such an item is unknown. Not part of the list's meaning.
+    #[serde(skip)]
+    pub continued: Vec<Span>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -170,22 +170,33 @@ impl Builder {
                 include: Vec::new(),
                 except: Vec::new(),
                 span,
+                continued: Vec::new(),
             })
     }
 
     pub(super) fn parties(&self, pair: Pair<Rule>) -> Parties {
         let span = self.span(&pair);
         let mut lists = Self::children(pair);
-        let include = lists.next().map(|l| self.party_list(l)).unwrap_or_default();
-        let except = lists.next().map(|l| self.party_list(l)).unwrap_or_default();
+        let mut continued = Vec::new();
+        let include = lists
+            .next()
+            .map(|l| self.party_list(l, &mut continued))
+            .unwrap_or_default();
+        let except = lists
+            .next()
+            .map(|l| self.party_list(l, &mut continued))
+            .unwrap_or_default();
         Parties {
             include,
             except,
             span,
+            continued,
         }
     }
 
-    pub(super) fn party_list(&self, pair: Pair<Rule>) -> Vec<PartyItem> {
+    /// The items of a party list; the spans of those that follow a bare
+    /// line break go to `continued`.
+    pub(super) fn party_list(&self, pair: Pair<Rule>, continued: &mut Vec<Span>) -> Vec<PartyItem> {
         let text = pair.as_str();
         let start = pair.as_span().start();
         let mut previous_end: Option<usize> = None;
@@ -193,7 +204,11 @@ impl Builder {
         for p in pair.into_inner().filter(not_comment) {
             let s = p.as_span();
             if let Some(end) = previous_end {
-                self.check_separator(&text[end - start..s.start() - start], end);
+                let between = &text[end - start..s.start() - start];
+                self.check_separator(between, end);
+                if !between.contains(',') && between.contains('\n') {
+                    continued.push(self.span(&p));
+                }
             }
             previous_end = Some(s.end());
             out.push(self.party_item(p));
@@ -455,6 +470,7 @@ impl Builder {
             include: Vec::new(),
             except: Vec::new(),
             span: Span::default(),
+            continued: Vec::new(),
         })
     }
 

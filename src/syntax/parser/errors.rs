@@ -44,6 +44,35 @@ pub(super) fn syntax_error(
     } else {
         format!("`{}`", shorten(&text[pos..pos + found.len()]))
     };
+    if let Some(word) = continued_list_word(text, pos, found) {
+        let guess = crate::suggest::did_you_mean(
+            word,
+            crate::syntax::words::WORDS
+                .iter()
+                .filter(|w| w.reserved)
+                .map(|w| w.text),
+        );
+        let help = match guess {
+            Some(guess) => format!(
+                "did you mean `{guess}`? A list goes on over line breaks, so a misspelt word \
+                 at the start of a line becomes one more item of the list above"
+            ),
+            None => format!(
+                "a list goes on over line breaks: if `{word}` begins a new line, check its \
+                 spelling; if it belongs to the list, the list cannot be followed by {found_text}"
+            ),
+        };
+        return Diagnostic::new(
+            Code::UnexpectedToken,
+            file,
+            Span::new(offset + pos, offset + pos + found.len()),
+            format!(
+                "unexpected {found_text}: `{word}` was read as one more item of the list on the line above"
+            ),
+        )
+        .with_label("not expected here")
+        .with_help(help);
+    }
     let message = if expected.is_empty() {
         format!("unexpected {found_text} in {what}")
     } else {
@@ -69,6 +98,28 @@ pub(super) fn syntax_error(
             "not expected here".to_string()
         })
         .with_help(help)
+}
+
+/// The word that a bare line break made one more item of a list: the only
+/// word before `pos` on its line, not a reserved word, with the line above
+/// ending in a name (a list item; not `,`, `{`, `}` or a string).
+fn continued_list_word<'t>(text: &'t str, pos: usize, found: &str) -> Option<&'t str> {
+    if found.is_empty() {
+        return None;
+    }
+    let before = text.get(..pos)?;
+    let line_start = before.rfind('\n')? + 1;
+    let word = before[line_start..].trim();
+    let is_word = !word.is_empty()
+        && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && crate::syntax::words::lookup(word).is_none_or(|w| !w.reserved);
+    let above = before[..line_start - 1]
+        .lines()
+        .rev()
+        .map(|l| l.split("//").next().unwrap_or("").trim())
+        .find(|l| !l.is_empty())?;
+    let ends_in_item = above.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+    (is_word && ends_in_item).then_some(word)
 }
 
 /// The characters a label may hold after its first (a letter or digit).
