@@ -59,9 +59,8 @@ use super::context::LintCtx;
 pub const CODE: Code = Code::DeadPermit;
 
 pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
-    let contradicted: Vec<ClauseId> = cx.contradictions().iter().map(|(p, _)| *p).collect();
     for (id, clause) in cx.clauses() {
-        if clause.kind != ClauseKind::Permit || contradicted.contains(&id) {
+        if clause.kind != ClauseKind::Permit || cx.contradicted(id) {
             continue;
         }
         let blockers: Vec<ClauseId> = cx
