@@ -65,9 +65,10 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
         }
         let blockers: Vec<ClauseId> = cx
             .regions
-            .related(id)
-            .into_iter()
-            .filter(|&f| cx.clause(f).kind == ClauseKind::Forbid && !cx.regions.prevails(id, f))
+            .related_of_kind(id, ClauseKind::Forbid)
+            .iter()
+            .copied()
+            .filter(|&f| f != id && !cx.regions.prevails(id, f))
             .collect();
         if blockers.is_empty() {
             continue;

@@ -59,11 +59,15 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
         if clause.kind == ClauseKind::Oblige {
             continue;
         }
-        let related = cx.regions.related(id);
-        let found = related
+        // The same kind only, without a copy (N copies of one clause are
+        // related to each other); every kind only where priorities matter.
+        let related = std::cell::OnceCell::new();
+        let found = cx
+            .regions
+            .related_of_kind(id, clause.kind)
             .iter()
             .copied()
-            .filter(|&other| cx.clause(other).kind == clause.kind)
+            .filter(|&other| other != id)
             // Skip what cannot shadow: an outer clause without every
             // actor of the inner one (when those alone decide).
             .filter(|&other| match (actors_of(id), actors_of(other)) {
@@ -151,7 +155,7 @@ fn shadow(
     cx: &LintCtx,
     inner: ClauseId,
     outer: ClauseId,
-    related: &[ClauseId],
+    related: &std::cell::OnceCell<Vec<ClauseId>>,
 ) -> Option<crate::names::Action> {
     if !cx.in_force_together(inner, outer)
         || !cx.regions.covers_pairs(outer, inner)
@@ -195,19 +199,25 @@ fn no_more_duties(cx: &LintCtx, outer: ClauseId, inner: ClauseId) -> bool {
 /// over every forbid `inner` prevails over and waives every oblige
 /// `inner` waives (§7.6); for forbids, every clause that prevails over
 /// `outer` prevails over `inner` too.
-fn same_priorities(cx: &LintCtx, inner: ClauseId, outer: ClauseId, related: &[ClauseId]) -> bool {
+fn same_priorities(
+    cx: &LintCtx,
+    inner: ClauseId,
+    outer: ClauseId,
+    related: &std::cell::OnceCell<Vec<ClauseId>>,
+) -> bool {
     let prevails = |a, b| cx.regions.prevails(a, b);
+    let related = || related.get_or_init(|| cx.regions.related(inner));
     match cx.clause(inner).kind {
         // Without priorities of its own, removing the permit changes none.
         ClauseKind::Permit if !cx.prevails_over_any(inner) => true,
-        ClauseKind::Permit => related.iter().all(|&c| match cx.clause(c).kind {
+        ClauseKind::Permit => related().iter().all(|&c| match cx.clause(c).kind {
             ClauseKind::Forbid => !prevails(inner, c) || prevails(outer, c),
             ClauseKind::Oblige => !cx.waives(inner, c) || cx.waives(outer, c),
             ClauseKind::Permit => true,
         }),
         // Nothing prevails over the outer forbid: nothing to keep.
         _ if !cx.prevailed_over(outer) => true,
-        _ => related
+        _ => related()
             .iter()
             .all(|&p| !prevails(p, outer) || prevails(p, inner)),
     }

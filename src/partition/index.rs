@@ -82,7 +82,18 @@ pub struct ClauseIndex {
     /// Per clause, its class of clauses alike in everything `related`
     /// reads; and that answer per class, computed once.
     signature: Vec<usize>,
-    related_of: Vec<std::sync::OnceLock<Vec<ClauseId>>>,
+    related_of: Vec<std::sync::OnceLock<Related>>,
+    kinds: Vec<ClauseKind>,
+}
+
+/// The answer of `related` for one class of alike clauses: every clause,
+/// and those of each kind (lints mostly read one kind).
+#[derive(Debug, Default)]
+struct Related {
+    all: Vec<ClauseId>,
+    permits: Vec<ClauseId>,
+    forbids: Vec<ClauseId>,
+    obliges: Vec<ClauseId>,
 }
 
 /// What `related` reads of a clause.
@@ -114,6 +125,7 @@ impl ClauseIndex {
             no_field: Vec::new(),
             signature: Vec::with_capacity(model.clauses.len()),
             related_of: Vec::new(),
+            kinds: model.clauses.iter().map(|c| c.kind).collect(),
         };
         for (i, clause) in model.clauses.iter().enumerate() {
             let id = ClauseId(i as u32);
@@ -313,18 +325,49 @@ impl ClauseIndex {
     /// alike in all of these share one answer (a policy of N copies of
     /// one clause costs N, not N²).
     pub fn related(&self, model: &Model, clause: ClauseId) -> Vec<ClauseId> {
+        self.related_shared(model, clause, None)
+            .iter()
+            .copied()
+            .filter(|&c| c != clause)
+            .collect()
+    }
+
+    /// What `related` lists (of one kind, or all), shared with the clauses
+    /// alike: it may hold `clause` itself.
+    pub fn related_shared(
+        &self,
+        model: &Model,
+        clause: ClauseId,
+        kind: Option<ClauseKind>,
+    ) -> &[ClauseId] {
         let Some(slot) = self
             .signature
             .get(clause.index())
             .and_then(|&s| self.related_of.get(s))
         else {
-            return Vec::new();
+            return &[];
         };
-        slot.get_or_init(|| self.related_uncached(model, clause))
-            .iter()
-            .copied()
-            .filter(|&c| c != clause)
-            .collect()
+        let related = slot.get_or_init(|| {
+            let all = self.related_uncached(model, clause);
+            let of = |k: ClauseKind| -> Vec<ClauseId> {
+                all.iter()
+                    .copied()
+                    .filter(|c| self.kinds.get(c.index()) == Some(&k))
+                    .collect()
+            };
+            Related {
+                permits: of(ClauseKind::Permit),
+                forbids: of(ClauseKind::Forbid),
+                obliges: of(ClauseKind::Oblige),
+                all,
+            }
+        });
+        match kind {
+            None => &related.all,
+            Some(ClauseKind::Permit) => &related.permits,
+            Some(ClauseKind::Forbid) => &related.forbids,
+            Some(ClauseKind::Oblige) => &related.obliges,
+        }
     }
 
     /// The clauses `related` lists for `clause`, and `clause` itself (and

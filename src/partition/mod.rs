@@ -180,6 +180,16 @@ impl<'m> Regions<'m> {
         self.index.related(self.model, clause)
     }
 
+    /// The related clauses of one kind, without a copy: shared with the
+    /// clauses alike, so it may hold `clause` itself (skip it).
+    pub fn related_of_kind(
+        &self,
+        clause: ClauseId,
+        kind: crate::syntax::ast::ClauseKind,
+    ) -> &[ClauseId] {
+        self.index.related_shared(self.model, clause, Some(kind))
+    }
+
     /// Does `winner` have priority over `loser` (`notwithstanding`,
     /// transitively)?
     pub fn prevails(&self, winner: ClauseId, loser: ClauseId) -> bool {
