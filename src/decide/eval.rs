@@ -252,9 +252,7 @@ impl<'a> Ctx<'a> {
             PartySelector::Anyone => true,
             PartySelector::ThirdParties => known.is_none_or(|p| self.is_third_party(p)),
             PartySelector::Party(p) => known == Some(*p),
-            PartySelector::Group(g) => {
-                known.is_some_and(|p| self.model.groups[g.index()].members.contains(&p))
-            }
+            PartySelector::Group(g) => known.is_some_and(|p| self.model.groups[g.index()].has(p)),
             PartySelector::Signatories => {
                 known.is_some_and(|p| self.model.party(p).member_on(date))
             }
@@ -302,11 +300,22 @@ impl<'a> Ctx<'a> {
     /// Everyone in a set whom a duty or predicate can concern: the
     /// declared parties, never the actor. Undeclared names are left out,
     /// so that naming a new outsider in an action cannot add duties.
+    ///
+    /// A set that names only parties and groups is read from those names
+    /// (its size), any other from every declared party.
     pub fn members(&self, set: &PartySet) -> Vec<PartyRef> {
-        (0..self.model.parties.len() as u32)
-            .map(|i| PartyRef::Known(crate::names::PartyId(i)))
-            .filter(|p| *p != self.actor && self.party_in(set, p))
-            .collect()
+        let keep = |p: &PartyRef| *p != self.actor && self.party_in(set, p);
+        match named_members(self.model, set) {
+            Some(named) => named
+                .into_iter()
+                .map(PartyRef::Known)
+                .filter(keep)
+                .collect(),
+            None => (0..self.model.parties.len() as u32)
+                .map(|i| PartyRef::Known(crate::names::PartyId(i)))
+                .filter(keep)
+                .collect(),
+        }
     }
 
     /// The day a party received notice, when stated.
@@ -466,6 +475,23 @@ impl<'a> Ctx<'a> {
             },
         }
     }
+}
+
+/// The parties a set's `include` names, sorted, when it names only
+/// parties and groups (no `anyone`, role or relative selector): every
+/// member is one of them. `None` otherwise.
+pub(crate) fn named_members(model: &Model, set: &PartySet) -> Option<Vec<crate::names::PartyId>> {
+    let mut out = Vec::new();
+    for selector in &set.include {
+        match selector {
+            PartySelector::Party(p) => out.push(*p),
+            PartySelector::Group(g) => out.extend(model.groups.get(g.index())?.members.iter()),
+            _ => return None,
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    Some(out)
 }
 
 /// A field or territory line: `inside` (permits) needs the action's node

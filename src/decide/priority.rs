@@ -45,6 +45,8 @@ pub struct Priority {
     /// instrument or the clauses it reaches.
     over_instruments: Vec<Option<Bits>>,
     instrument: Vec<Option<InstrumentId>>,
+    /// The clauses (roots) some clause waives.
+    waived: Bits,
 }
 
 impl Priority {
@@ -128,12 +130,41 @@ impl Priority {
                 }
             }
         }
+        let mut waived = Bits::with_len(n);
+        for bits in waives.iter().flatten() {
+            waived.union(bits);
+        }
         Priority {
             root,
             waives,
             over_instruments,
             instrument,
+            waived,
         }
+    }
+
+    /// Does the clause have priority over any clause at all? (When not,
+    /// a lint need not look for the clauses it prevails over.)
+    pub fn prevails_over_any(&self, clause: ClauseId) -> bool {
+        self.root.get(clause.index()).is_some_and(|&r| {
+            self.waives.get(r).is_some_and(Option::is_some)
+                || self.over_instruments.get(r).is_some_and(Option::is_some)
+        })
+    }
+
+    /// Does any clause have priority over this one?
+    pub fn prevailed_over(&self, clause: ClauseId) -> bool {
+        let Some(&r) = self.root.get(clause.index()) else {
+            return false;
+        };
+        self.waived.contains(r)
+            || (self
+                .instrument
+                .get(clause.index())
+                .copied()
+                .flatten()
+                .is_some()
+                && self.over_instruments.iter().any(Option::is_some))
     }
 
     /// Does `winner` name `loser` in `notwithstanding`, directly or

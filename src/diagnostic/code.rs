@@ -278,6 +278,7 @@ codes! {
     fmt::internal_error => FmtInternalError, Error;
     // ipl::report
     report::more_findings => ReportMoreFindings, Info;
+    report::lint_skipped => ReportLintSkipped, Info;
     // ipl::diff
     diff::widened => DiffWidened, Warning;
     diff::narrowed => DiffNarrowed, Warning;

@@ -26,7 +26,7 @@ pub(crate) struct LintCtx<'p> {
     clauses: HashMap<&'p str, (FileId, &'p ast::Clause)>,
     grants: HashMap<&'p str, (FileId, &'p ast::Grant)>,
     assets: HashMap<&'p str, (FileId, &'p ast::Asset)>,
-    contradictions: OnceCell<Vec<(ClauseId, ClauseId)>>,
+    contradictions: OnceCell<Vec<Contradiction>>,
 }
 
 impl<'p> LintCtx<'p> {
@@ -106,6 +106,16 @@ impl<'p> LintCtx<'p> {
         self.priority.waives(winner, loser)
     }
 
+    /// Does the clause prevail over (or waive) any clause at all?
+    pub fn prevails_over_any(&self, clause: ClauseId) -> bool {
+        self.priority.prevails_over_any(clause)
+    }
+
+    /// Does any clause prevail over this one?
+    pub fn prevailed_over(&self, clause: ClauseId) -> bool {
+        self.priority.prevailed_over(clause)
+    }
+
     /// Can two clause versions be in force on one day? Two versions of
     /// one label never are (an amendment replaces the earlier one).
     pub fn in_force_together(&self, a: ClauseId, b: ClauseId) -> bool {
@@ -167,18 +177,21 @@ impl<'p> LintCtx<'p> {
         format!("witness: `{}` {shows}", self.regions.render(action))
     }
 
-    /// Permit and forbid pairs with the same scope and no priority between
-    /// them, computed once (contradiction reports them, dead_permit skips
-    /// them).
-    pub fn contradictions(&self) -> &[(ClauseId, ClauseId)] {
+    /// Per permit, the forbids with the same scope and no priority
+    /// between them (the first few, and how many), in source order,
+    /// computed once (contradiction reports them, dead_permit skips those
+    /// permits). Never a list per pair: a policy of N copies of a permit
+    /// and N of a forbid has N entries of at most
+    /// [`CONTRADICTION_NAMES`] forbids each.
+    pub fn contradictions(&self) -> &[Contradiction] {
         self.contradictions.get_or_init(|| {
             let mut groups: HashMap<String, Vec<ClauseId>> = HashMap::new();
             for (id, clause) in self.clauses() {
-                if clause.kind != ClauseKind::Oblige {
+                if clause.kind == ClauseKind::Forbid {
                     groups.entry(scope_key(clause)).or_default().push(id);
                 }
             }
-            let mut pairs = Vec::new();
+            let mut found = Vec::new();
             for (id, clause) in self.clauses() {
                 if clause.kind != ClauseKind::Permit {
                     continue;
@@ -186,18 +199,36 @@ impl<'p> LintCtx<'p> {
                 let Some(group) = groups.get(&scope_key(clause)) else {
                     continue;
                 };
+                let mut entry = Contradiction {
+                    permit: id,
+                    forbids: Vec::new(),
+                    count: 0,
+                };
                 for &other in group {
                     if self.clause(other).kind == ClauseKind::Forbid
                         && self.in_force_together(id, other)
                         && !self.regions.prevails(id, other)
                         && !self.regions.prevails(other, id)
                     {
-                        pairs.push((id, other));
+                        entry.count += 1;
+                        if entry.forbids.len() < CONTRADICTION_NAMES {
+                            entry.forbids.push(other);
+                        }
                     }
                 }
+                if entry.count > 0 {
+                    found.push(entry);
+                }
             }
-            pairs
+            found
         })
+    }
+
+    /// Is the permit one that `contradictions` lists?
+    pub fn contradicted(&self, permit: ClauseId) -> bool {
+        self.contradictions()
+            .binary_search_by_key(&permit, |c| c.permit)
+            .is_ok()
     }
 
     /// The value of a clause on an action.
@@ -205,6 +236,21 @@ impl<'p> LintCtx<'p> {
         let ctx = crate::decide::eval::Ctx::new(self.model, action);
         ctx.clause(self.clause(id)).tri()
     }
+}
+
+/// How many contradicting forbids a finding names (the count says the
+/// rest).
+pub(crate) const CONTRADICTION_NAMES: usize = 10;
+
+/// A permit and the forbids that cover exactly its actions with no
+/// priority either way.
+#[derive(Debug)]
+pub(crate) struct Contradiction {
+    pub permit: ClauseId,
+    /// The first [`CONTRADICTION_NAMES`] of them, in source order.
+    pub forbids: Vec<ClauseId>,
+    /// All of them.
+    pub count: usize,
 }
 
 /// Everything that decides which actions a clause covers, as a string

@@ -59,16 +59,16 @@ use super::context::LintCtx;
 pub const CODE: Code = Code::DeadPermit;
 
 pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
-    let contradicted: Vec<ClauseId> = cx.contradictions().iter().map(|(p, _)| *p).collect();
     for (id, clause) in cx.clauses() {
-        if clause.kind != ClauseKind::Permit || contradicted.contains(&id) {
+        if clause.kind != ClauseKind::Permit || cx.contradicted(id) {
             continue;
         }
         let blockers: Vec<ClauseId> = cx
             .regions
-            .related(id)
-            .into_iter()
-            .filter(|&f| cx.clause(f).kind == ClauseKind::Forbid && !cx.regions.prevails(id, f))
+            .related_of_kind(id, ClauseKind::Forbid)
+            .iter()
+            .copied()
+            .filter(|&f| f != id && !cx.regions.prevails(id, f))
             .collect();
         if blockers.is_empty() {
             continue;

@@ -69,13 +69,17 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // The first use of each name inside a clause.
+    // The first use of each name inside a clause (clauses do not nest:
+    // the one starting last before a name is the only one it can be in).
+    clause_spans.sort_unstable_by_key(|(f, s)| (*f, s.start));
     let mut used: HashMap<&str, Location> = HashMap::new();
     let all = occurrences(&cx.policy.syntax);
     for o in &all {
-        let in_clause = clause_spans
-            .iter()
-            .any(|(f, s)| *f == o.file && s.start <= o.span.start && o.span.end <= s.end);
+        let at = clause_spans.partition_point(|(f, s)| (*f, s.start) <= (o.file, o.span.start));
+        let in_clause = at
+            .checked_sub(1)
+            .and_then(|i| clause_spans.get(i))
+            .is_some_and(|(f, s)| *f == o.file && s.start <= o.span.start && o.span.end <= s.end);
         if o.kind == SymKind::Name && !o.decl && in_clause {
             used.entry(o.name.as_str()).or_insert(Location {
                 file: o.file,
@@ -83,8 +87,9 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
             });
         }
     }
+    let uses = group_uses(&groups, &used);
     for &(file, group) in &groups {
-        let Some(use_at) = use_of(&group.id.name, &groups, &used, &mut Vec::new()) else {
+        let Some(&use_at) = uses.get(group.id.name.as_str()) else {
             continue;
         };
         for member in &group.members {
@@ -125,25 +130,66 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Where a clause uses the group, directly or through a group that lists
-/// it.
-fn use_of(
-    name: &str,
-    groups: &[(FileId, &ast::Group)],
+/// Where a clause uses each group, directly or through a group that
+/// lists it (the first such group in source order): computed once for
+/// all groups, without recursion (nested groups may be deep), so that
+/// the cost follows the number of memberships.
+fn group_uses<'g>(
+    groups: &[(FileId, &'g ast::Group)],
     used: &HashMap<&str, Location>,
-    seen: &mut Vec<String>,
-) -> Option<Location> {
-    if let Some(at) = used.get(name) {
-        return Some(*at);
+) -> HashMap<&'g str, Location> {
+    // The groups that list each name, in source order.
+    let mut listed_in: HashMap<&str, Vec<&'g str>> = HashMap::new();
+    for (_, g) in groups {
+        for m in &g.members {
+            listed_in
+                .entry(m.name.as_str())
+                .or_default()
+                .push(g.id.name.as_str());
+        }
     }
-    if seen.iter().any(|s| s == name) {
-        return None;
+    let mut memo: HashMap<&'g str, Option<Location>> = HashMap::new();
+    let mut on_path: std::collections::HashSet<&'g str> = std::collections::HashSet::new();
+    for (_, g) in groups {
+        let mut stack: Vec<(&'g str, usize)> = vec![(g.id.name.as_str(), 0)];
+        while let Some(&(name, next)) = stack.last() {
+            if memo.contains_key(name) {
+                stack.pop();
+                on_path.remove(name);
+                continue;
+            }
+            if let Some(at) = used.get(name) {
+                memo.insert(name, Some(*at));
+                continue;
+            }
+            on_path.insert(name);
+            let outer = listed_in.get(name).and_then(|l| l.get(next)).copied();
+            let Some(outer) = outer else {
+                memo.insert(name, None);
+                continue;
+            };
+            match memo.get(outer) {
+                Some(Some(at)) => {
+                    let at = *at;
+                    memo.insert(name, Some(at));
+                }
+                Some(None) => {
+                    if let Some(top) = stack.last_mut() {
+                        top.1 += 1;
+                    }
+                }
+                None if on_path.contains(outer) => {
+                    if let Some(top) = stack.last_mut() {
+                        top.1 += 1;
+                    }
+                }
+                None => stack.push((outer, 0)),
+            }
+        }
     }
-    seen.push(name.to_string());
-    groups
-        .iter()
-        .filter(|(_, g)| g.members.iter().any(|m| m.name == name))
-        .find_map(|(_, g)| use_of(&g.id.name, groups, used, seen))
+    memo.into_iter()
+        .filter_map(|(name, at)| at.map(|at| (name, at)))
+        .collect()
 }
 
 /// The name written at a use.

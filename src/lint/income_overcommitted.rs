@@ -69,12 +69,13 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
         if clause.kind != ClauseKind::Permit {
             continue;
         }
-        let related = cx.regions.related(id);
-        let obliges: Vec<ClauseId> = related
+        let obliges: Vec<ClauseId> = cx
+            .regions
+            .related_of_kind(id, ClauseKind::Oblige)
             .iter()
             .copied()
             .filter(|&o| {
-                cx.clause(o).kind == ClauseKind::Oblige
+                o != id
                     && written_pay(cx, o) > 0
                     && !cx.waives(id, o)
                     && cx.in_force_together(id, o)
@@ -87,10 +88,12 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
         if most <= ALL_INCOME {
             continue;
         }
-        let forbids: Vec<ClauseId> = related
+        let forbids: Vec<ClauseId> = cx
+            .regions
+            .related_of_kind(id, ClauseKind::Forbid)
             .iter()
             .copied()
-            .filter(|&f| cx.clause(f).kind == ClauseKind::Forbid && !cx.regions.prevails(id, f))
+            .filter(|&f| f != id && !cx.regions.prevails(id, f))
             .collect();
         if let Some(diag) = check(cx, id, &obliges, &forbids) {
             out.push(diag);

@@ -119,15 +119,65 @@ pub struct LintOptions {
 /// by comments. Runs only on policies without errors (a broken policy's
 /// analysis would mislead).
 pub fn lint(policy: &Policy, options: &LintOptions) -> Vec<Diagnostic> {
+    lint_timed(policy, options).0
+}
+
+/// The note that a lint ran out of its budget: where it stopped is not
+/// known to be clean.
+fn skipped(policy: &Policy, lint: &Lint) -> Diagnostic {
+    let file = policy
+        .model
+        .clauses
+        .first()
+        .map_or(crate::span::FileId(0), |c| c.head.file);
+    Diagnostic::new(
+        Code::ReportLintSkipped,
+        file,
+        crate::span::Span::default(),
+        format!(
+            "lint `{}` stopped at its budget: the questions after that point were not answered",
+            lint.name()
+        ),
+    )
+    .with_help(format!(
+        "the findings of `{}` listed are real, but others may be missing; each lint may do {} units of work (clause evaluations) on one policy, see docs/performance.md",
+        lint.name(),
+        crate::report::cap::thousands(crate::partition::LINT_BUDGET as usize)
+    ))
+}
+
+/// What one lint cost on one policy.
+#[derive(Debug, Clone, Copy)]
+pub struct LintCost {
+    pub name: &'static str,
+    pub time: std::time::Duration,
+    /// Units of work of its questions (see [`crate::partition::LINT_BUDGET`]).
+    pub work: u64,
+}
+
+/// [`lint`], with what each lint cost (in [`LINTS`] order; empty for a
+/// policy with errors): for benchmarks and growth curves.
+pub fn lint_timed(policy: &Policy, options: &LintOptions) -> (Vec<Diagnostic>, Vec<LintCost>) {
     if policy.has_errors() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let cx = LintCtx::new(policy, options.today);
     let allows = suppress::Allows::of(policy);
     let mut out = Vec::new();
+    let mut times = Vec::with_capacity(LINTS.len());
     for lint in LINTS {
         let mut found = Vec::new();
+        let start = std::time::Instant::now();
+        cx.regions.start_budget(crate::partition::LINT_BUDGET);
         (lint.run)(&cx, &mut found);
+        times.push(LintCost {
+            name: lint.name(),
+            time: start.elapsed(),
+            work: cx.regions.work(),
+        });
+        if cx.regions.out_of_budget() {
+            found.push(skipped(policy, lint));
+        }
         out.extend(
             found
                 .into_iter()
@@ -139,5 +189,5 @@ pub fn lint(policy: &Policy, options: &LintOptions) -> Vec<Diagnostic> {
         );
     }
     crate::policy::sort_diagnostics(&mut out);
-    out
+    (out, times)
 }

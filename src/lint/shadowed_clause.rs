@@ -53,18 +53,99 @@ use super::context::LintCtx;
 pub const CODE: Code = Code::ShadowedClause;
 
 pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
+    let actors: Vec<Option<Actors>> = cx.clauses().map(|(_, c)| Actors::of(cx, c)).collect();
+    let actors_of = |c: ClauseId| actors.get(c.index()).and_then(Option::as_ref);
     for (id, clause) in cx.clauses() {
         if clause.kind == ClauseKind::Oblige {
             continue;
         }
-        let related = cx.regions.related(id);
-        let found = related
+        // The same kind only, without a copy (N copies of one clause are
+        // related to each other); every kind only where priorities matter.
+        let related = std::cell::OnceCell::new();
+        let found = cx
+            .regions
+            .related_of_kind(id, clause.kind)
             .iter()
             .copied()
-            .filter(|&other| cx.clause(other).kind == clause.kind)
+            .filter(|&other| other != id)
+            // Skip what cannot shadow: an outer clause without every
+            // actor of the inner one (when those alone decide).
+            .filter(|&other| match (actors_of(id), actors_of(other)) {
+                (Some(inner), Some(outer)) => !inner.decides || inner.within(cx, outer),
+                _ => true,
+            })
             .find_map(|other| shadow(cx, id, other, &related).map(|w| (other, w)));
         if let Some((other, witness)) = found {
             out.push(report(cx, id, other, &witness));
+        }
+    }
+}
+
+/// The actors of a clause with one `by` line that names only parties and
+/// groups (and excepts none).
+struct Actors {
+    /// How many.
+    size: usize,
+    /// The parties named, sorted, or the one group.
+    parties: Vec<crate::names::PartyId>,
+    group: Option<crate::names::GroupId>,
+    /// Only `by` can depend on the actor (no conditions, `to` or moving
+    /// windows): the clause covers an action of each of its actors or of
+    /// none.
+    decides: bool,
+}
+
+impl Actors {
+    fn of(cx: &LintCtx, clause: &crate::names::ClauseInfo) -> Option<Actors> {
+        let [line] = clause.by.as_slice() else {
+            return None;
+        };
+        let set = &line.value;
+        if !set.except.is_empty() {
+            return None;
+        }
+        let decides = clause.conditions.is_empty()
+            && clause.to.is_empty()
+            && clause.moving_windows.is_empty();
+        if let [crate::names::PartySelector::Group(g)] = set.include.as_slice() {
+            let group = cx.model.groups.get(g.index())?;
+            return Some(Actors {
+                size: group.members.len(),
+                parties: Vec::new(),
+                group: Some(*g),
+                decides,
+            });
+        }
+        let parties = crate::decide::eval::named_members(cx.model, set)?;
+        Some(Actors {
+            size: parties.len(),
+            parties,
+            group: None,
+            decides,
+        })
+    }
+
+    /// Is every actor of `self` one of `outer`'s?
+    fn within(&self, cx: &LintCtx, outer: &Actors) -> bool {
+        if self.size > outer.size {
+            return false;
+        }
+        let group =
+            |g: Option<crate::names::GroupId>| g.and_then(|g| cx.model.groups.get(g.index()));
+        let has = |p: crate::names::PartyId| match group(outer.group) {
+            Some(g) => g.has(p),
+            None => outer.parties.binary_search(&p).is_ok(),
+        };
+        match group(self.group) {
+            Some(inner) => match group(outer.group) {
+                Some(o) => inner
+                    .member_bits
+                    .iter()
+                    .zip(o.member_bits.iter().chain(std::iter::repeat(&0)))
+                    .all(|(a, b)| a & !b == 0),
+                None => inner.members.iter().all(|&p| has(p)),
+            },
+            None => self.parties.iter().all(|&p| has(p)),
         }
     }
 }
@@ -74,7 +155,7 @@ fn shadow(
     cx: &LintCtx,
     inner: ClauseId,
     outer: ClauseId,
-    related: &[ClauseId],
+    related: &std::cell::OnceCell<Vec<ClauseId>>,
 ) -> Option<crate::names::Action> {
     if !cx.in_force_together(inner, outer)
         || !cx.regions.covers_pairs(outer, inner)
@@ -118,15 +199,25 @@ fn no_more_duties(cx: &LintCtx, outer: ClauseId, inner: ClauseId) -> bool {
 /// over every forbid `inner` prevails over and waives every oblige
 /// `inner` waives (§7.6); for forbids, every clause that prevails over
 /// `outer` prevails over `inner` too.
-fn same_priorities(cx: &LintCtx, inner: ClauseId, outer: ClauseId, related: &[ClauseId]) -> bool {
+fn same_priorities(
+    cx: &LintCtx,
+    inner: ClauseId,
+    outer: ClauseId,
+    related: &std::cell::OnceCell<Vec<ClauseId>>,
+) -> bool {
     let prevails = |a, b| cx.regions.prevails(a, b);
+    let related = || related.get_or_init(|| cx.regions.related(inner));
     match cx.clause(inner).kind {
-        ClauseKind::Permit => related.iter().all(|&c| match cx.clause(c).kind {
+        // Without priorities of its own, removing the permit changes none.
+        ClauseKind::Permit if !cx.prevails_over_any(inner) => true,
+        ClauseKind::Permit => related().iter().all(|&c| match cx.clause(c).kind {
             ClauseKind::Forbid => !prevails(inner, c) || prevails(outer, c),
             ClauseKind::Oblige => !cx.waives(inner, c) || cx.waives(outer, c),
             ClauseKind::Permit => true,
         }),
-        _ => related
+        // Nothing prevails over the outer forbid: nothing to keep.
+        _ if !cx.prevailed_over(outer) => true,
+        _ => related()
             .iter()
             .all(|&p| !prevails(p, outer) || prevails(p, inner)),
     }

@@ -195,7 +195,7 @@ fn party(model: &Model, id: PartyId) -> String {
     let groups: Vec<String> = model
         .groups
         .iter()
-        .filter(|g| g.members.contains(&id))
+        .filter(|g| g.has(id))
         .map(|g| code(&g.name))
         .collect();
     if !groups.is_empty() {

@@ -46,6 +46,7 @@ impl Resolver {
                             self.model.groups.push(GroupInfo {
                                 name: g.id.name.clone(),
                                 members: Vec::new(),
+                                member_bits: Vec::new(),
                                 doc,
                                 location,
                                 name_location: loc(file, g.id.span),

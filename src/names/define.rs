@@ -186,7 +186,14 @@ impl Resolver {
             }
             let mut seen = std::collections::HashSet::new();
             members.retain(|p| seen.insert(*p));
+            let mut bits = vec![0u64; self.model.parties.len().div_ceil(64)];
+            for p in &members {
+                if let Some(w) = bits.get_mut(p.index() / 64) {
+                    *w |= 1u64 << (p.index() % 64);
+                }
+            }
             self.model.groups[g].members = members;
+            self.model.groups[g].member_bits = bits;
             done[g] = true;
             for &outer in &used_by[g] {
                 waiting_on[outer] -= 1;

@@ -185,10 +185,23 @@ pub struct GroupInfo {
     pub name: String,
     /// Every party in the group, nested groups flattened, in first-seen order.
     pub members: Vec<PartyId>,
+    /// The same, as a set over party ids (`has` in constant time, for
+    /// the decisions and lints that test membership).
+    pub member_bits: Vec<u64>,
     pub doc: Option<String>,
     pub location: Location,
     /// Where its name is written in the declaration.
     pub name_location: Location,
+}
+
+impl GroupInfo {
+    /// Is the party a member (directly or through a nested group)?
+    pub fn has(&self, party: PartyId) -> bool {
+        let i = party.index();
+        self.member_bits
+            .get(i / 64)
+            .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+    }
 }
 
 /// A tree of fields, territories or verbs. Node `a` covers `b` when `b`

@@ -53,6 +53,9 @@ pub struct Axes {
     pub facts: Vec<FactId>,
     /// Events tested, with the points in time they are compared to.
     pub events: Vec<(EventId, Vec<EventTest>)>,
+    /// The sets the clauses' duties name (questions about duties): a
+    /// duty reads the consents and notices of their members.
+    pub duty_sets: Vec<PartySet>,
 }
 
 /// A comparison an event's day takes part in: `event + offsets CMP other`.
@@ -66,6 +69,10 @@ pub struct EventTest {
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Mentions {
     pub named: Vec<PartyId>,
+    /// The party and group selectors written (actors in the same
+    /// [`PartyClasses`] class are told apart only by these and by owning
+    /// the asset).
+    pub named_selectors: Vec<PartySelector>,
     /// `owners` or `co_owners` appear: the asset's owners matter.
     pub owner_relative: bool,
     /// A fact or duty set can hold an outsider: the counterparty matters.
@@ -89,6 +96,8 @@ pub(crate) struct Mentions {
     pub lifecycle: bool,
     /// Days a clause version starts or ends (amendments).
     pub versions: Vec<Date>,
+    /// The sets duties name, when asked with `duties`.
+    pub duty_sets: Vec<PartySet>,
 }
 
 impl Mentions {
@@ -164,7 +173,10 @@ impl Mentions {
                     | Duty::ObtainConsent(set)
                     | Duty::Pay(_, set)
                     | Duty::Share(set)
-                    | Duty::Compensate(set) => self.parties(model, set, true),
+                    | Duty::Compensate(set) => {
+                        self.parties(model, set, true);
+                        self.duty_sets.push(set.clone());
+                    }
                     Duty::Text(_) => {}
                 }
             }
@@ -236,10 +248,18 @@ impl Mentions {
 
     fn selector(&mut self, model: &Model, s: &PartySelector, fact: bool) {
         match s {
-            PartySelector::Party(p) => self.named.push(*p),
+            PartySelector::Party(p) => {
+                self.named.push(*p);
+                if !self.named_selectors.contains(s) {
+                    self.named_selectors.push(s.clone());
+                }
+            }
             PartySelector::Group(g) => {
                 if let Some(group) = model.groups.get(g.index()) {
                     self.named.extend(group.members.iter().copied());
+                }
+                if !self.named_selectors.contains(s) {
+                    self.named_selectors.push(s.clone());
                 }
             }
             PartySelector::Owners | PartySelector::CoOwners => self.owner_relative = true,
@@ -269,6 +289,8 @@ impl Mentions {
 #[derive(Debug, Default)]
 pub(crate) struct PartyClasses {
     classes: Vec<Vec<PartyId>>,
+    /// Each party's class.
+    of: Vec<usize>,
 }
 
 impl PartyClasses {
@@ -277,6 +299,7 @@ impl PartyClasses {
         type Key = (u8, u32, [Option<Date>; 4], bool);
         let mut key_of: HashMap<Key, usize> = HashMap::new();
         let mut classes: Vec<Vec<PartyId>> = Vec::new();
+        let mut of: Vec<usize> = Vec::with_capacity(model.parties.len());
         for (i, party) in model.parties.iter().enumerate() {
             let (role, parent) = match party.role {
                 PartyRole::Signatory => (0, 0),
@@ -295,20 +318,73 @@ impl PartyClasses {
                 classes.len() - 1
             });
             classes[class].push(PartyId(i as u32));
+            of.push(class);
         }
-        PartyClasses { classes }
+        PartyClasses { classes, of }
+    }
+
+    /// One actor per set of actors alike: same class, same share of the
+    /// asset (when owners are tested), a member of the same party and group selectors. The
+    /// first of each, in order; two actors alike make every clause line
+    /// come out the same, so the first one answers for the others. (With
+    /// more than 128 selectors, every actor stays.)
+    pub fn distinct_actors(
+        &self,
+        model: &Model,
+        mentions: &Mentions,
+        asset: AssetId,
+        actors: Vec<PartyId>,
+    ) -> Vec<PartyId> {
+        let selectors = &mentions.named_selectors;
+        if selectors.len() > 128 {
+            return actors;
+        }
+        let owners = model.assets.get(asset.index());
+        let mut seen: fnv::FnvHashSet<(usize, Option<u32>, u128)> = fnv::FnvHashSet::default();
+        actors
+            .into_iter()
+            .filter(|&p| {
+                let mut bits = 0u128;
+                for (i, s) in selectors.iter().enumerate() {
+                    let member = match s {
+                        PartySelector::Party(q) => *q == p,
+                        PartySelector::Group(g) => {
+                            model.groups.get(g.index()).is_some_and(|g| g.has(p))
+                        }
+                        _ => false,
+                    };
+                    if member {
+                        bits |= 1 << i;
+                    }
+                }
+                // Owners differ by their share too (payments follow it).
+                let owner = owners
+                    .filter(|_| mentions.owner_relative)
+                    .and_then(|a| a.share_of(&PartyRef::Known(p)));
+                let class = self.of.get(p.index()).copied().unwrap_or(usize::MAX);
+                seen.insert((class, owner, bits))
+            })
+            .collect()
     }
 
     /// The named parties, then up to `per_class` others of each class.
     pub fn representatives(&self, named: &[PartyId], per_class: usize) -> Vec<PartyId> {
         let mut out: Vec<PartyId> = named.to_vec();
         for class in &self.classes {
-            out.extend(
-                class
-                    .iter()
-                    .filter(|p| named.binary_search(p).is_err())
-                    .take(per_class),
-            );
+            // Both sorted: walk them side by side.
+            let (mut j, mut taken) = (0, 0);
+            for &p in class {
+                if taken == per_class {
+                    break;
+                }
+                while named.get(j).is_some_and(|&n| n < p) {
+                    j += 1;
+                }
+                if named.get(j) != Some(&p) {
+                    out.push(p);
+                    taken += 1;
+                }
+            }
         }
         out
     }
@@ -318,6 +394,7 @@ impl Axes {
     pub(crate) fn build(
         model: &Model,
         classes: &PartyClasses,
+        trees: &Trees,
         outsider: &str,
         mentions: &Mentions,
         asset: AssetId,
@@ -343,10 +420,19 @@ impl Axes {
         Axes {
             asset,
             verb,
-            actors: classes.representatives(&named, 1),
+            actors: classes.distinct_actors(
+                model,
+                mentions,
+                asset,
+                classes.representatives(&named, 1),
+            ),
             counterparties,
-            fields: node_representatives(&model.fields, &mentions.fields),
-            territories: node_representatives(&model.territories, &mentions.territories),
+            fields: node_representatives(&model.fields, &trees.fields, &mentions.fields),
+            territories: node_representatives(
+                &model.territories,
+                &trees.territories,
+                &mentions.territories,
+            ),
             dates: date_representatives(model, mentions),
             untils: (!mentions.untils.is_empty()).then(|| until_representatives(&mentions.untils)),
             exclusive: mentions.exclusive,
@@ -359,6 +445,7 @@ impl Axes {
             objection_qualifiers: mentions.objection_qualifiers.clone(),
             facts: mentions.facts.clone(),
             events: mentions.events.clone(),
+            duty_sets: mentions.duty_sets.clone(),
         }
     }
 
@@ -384,20 +471,77 @@ pub(crate) fn needs_counterparty(model: &Model, verb: NodeId) -> bool {
     matches!(model.verbs.name(verb), "license" | "sublicense" | "assign")
 }
 
+/// The children of every node of the field and territory trees, and
+/// their roots, in declaration order (built once per policy).
+#[derive(Debug, Default)]
+pub(crate) struct Trees {
+    fields: Children,
+    territories: Children,
+}
+
+#[derive(Debug, Default)]
+struct Children {
+    roots: Vec<NodeId>,
+    of: Vec<Vec<NodeId>>,
+}
+
+impl Children {
+    fn of(tree: &Hierarchy) -> Children {
+        let mut out = Children {
+            roots: Vec::new(),
+            of: vec![Vec::new(); tree.nodes.len()],
+        };
+        for (i, node) in tree.nodes.iter().enumerate() {
+            let id = NodeId(i as u32);
+            match node.parent.and_then(|p| out.of.get_mut(p.index())) {
+                Some(list) => list.push(id),
+                None => out.roots.push(id),
+            }
+        }
+        out
+    }
+
+    fn children(&self, node: Option<NodeId>) -> &[NodeId] {
+        match node {
+            None => &self.roots,
+            Some(n) => self.of.get(n.index()).map_or(&[], Vec::as_slice),
+        }
+    }
+}
+
+impl Trees {
+    pub fn of(model: &Model) -> Trees {
+        Trees {
+            fields: Children::of(&model.fields),
+            territories: Children::of(&model.territories),
+        }
+    }
+}
+
 /// One node per class of nodes that relate alike (inside, above or apart)
 /// to every mentioned node; a mentioned node represents its class when it
 /// can, then a leaf. `None` when nothing is mentioned.
-fn node_representatives(tree: &Hierarchy, mentioned: &[NodeId]) -> Option<Vec<NodeId>> {
+///
+/// Found from the mentioned nodes and their ancestors, never by visiting
+/// the whole tree: a node that is neither is alike every node below the
+/// same deepest mentioned ancestor (or below none), and such a class is
+/// represented by its first leaf in declaration order.
+fn node_representatives(
+    tree: &Hierarchy,
+    children: &Children,
+    mentioned: &[NodeId],
+) -> Option<Vec<NodeId>> {
     if mentioned.is_empty() || tree.nodes.is_empty() {
         return None;
     }
     let mut mentioned = mentioned.to_vec();
     mentioned.sort_unstable();
     mentioned.dedup();
-    let is_leaf = |n: usize| tree.nodes.get(n).is_some_and(|x| x.enter == x.exit);
-    let rank = |n: usize| {
-        let id = NodeId(n as u32);
-        if mentioned.binary_search(&id).is_ok() {
+    mentioned.retain(|m| m.index() < tree.nodes.len());
+    let is_leaf = |n: NodeId| tree.nodes.get(n.index()).is_some_and(|x| x.enter == x.exit);
+    let is_mentioned = |n: NodeId| mentioned.binary_search(&n).is_ok();
+    let rank = |n: NodeId| {
+        if is_mentioned(n) {
             0
         } else if is_leaf(n) {
             1
@@ -405,32 +549,73 @@ fn node_representatives(tree: &Hierarchy, mentioned: &[NodeId]) -> Option<Vec<No
             2
         }
     };
-    let mut best: HashMap<Vec<(bool, bool)>, usize> = HashMap::new();
-    let mut order: Vec<Vec<(bool, bool)>> = Vec::new();
-    for n in 0..tree.nodes.len() {
-        let node = NodeId(n as u32);
-        let signature: Vec<(bool, bool)> = mentioned
+    // The mentioned nodes and their ancestors.
+    let mut above: Vec<NodeId> = Vec::new();
+    for &m in &mentioned {
+        let mut at = Some(m);
+        while let Some(n) = at {
+            above.push(n);
+            at = tree.nodes.get(n.index()).and_then(|x| x.parent);
+        }
+    }
+    above.sort_unstable();
+    above.dedup();
+    let is_above = |n: NodeId| above.binary_search(&n).is_ok();
+    let signature = |node: NodeId| -> Vec<(bool, bool)> {
+        mentioned
             .iter()
             .map(|&m| (tree.covers(m, node), tree.covers(node, m)))
-            .collect();
-        match best.get_mut(&signature) {
+            .collect()
+    };
+    let mut best: HashMap<Vec<(bool, bool)>, NodeId> = HashMap::new();
+    let mut consider = |node: NodeId| {
+        let s = signature(node);
+        match best.get_mut(&s) {
             Some(current) => {
-                if rank(n) < rank(*current) {
-                    *current = n;
+                if (rank(node), node) < (rank(*current), *current) {
+                    *current = node;
                 }
             }
             None => {
-                order.push(signature.clone());
-                best.insert(signature, n);
+                best.insert(s, node);
             }
         }
+    };
+    for &n in &above {
+        consider(n);
     }
-    let mut reps: Vec<NodeId> = order
-        .iter()
-        .filter_map(|s| best.get(s))
-        .map(|&n| NodeId(n as u32))
-        .collect();
-    reps.sort_by_key(|n| (rank(n.index()), n.index()));
+    // The other classes: below each mentioned node (or below none), past
+    // the nodes above a deeper mentioned one; the first leaf of the first
+    // node off those paths represents it.
+    let first_off_path = |from: Option<NodeId>| -> Option<NodeId> {
+        // Pre-order, lazily: a node's children are read only up to the
+        // first one off the paths.
+        let mut stack: Vec<std::slice::Iter<NodeId>> = vec![children.children(from).iter()];
+        while let Some(top) = stack.last_mut() {
+            let Some(&n) = top.next() else {
+                stack.pop();
+                continue;
+            };
+            if !is_above(n) {
+                let mut leaf = n;
+                while let Some(&first) = children.children(Some(leaf)).first() {
+                    leaf = first;
+                }
+                return Some(leaf);
+            }
+            if !is_mentioned(n) {
+                stack.push(children.children(Some(n)).iter());
+            }
+        }
+        None
+    };
+    for from in std::iter::once(None).chain(mentioned.iter().copied().map(Some)) {
+        if let Some(leaf) = first_off_path(from) {
+            consider(leaf);
+        }
+    }
+    let mut reps: Vec<NodeId> = best.into_values().collect();
+    reps.sort_by_key(|n| (rank(*n), n.index()));
     Some(reps)
 }
 

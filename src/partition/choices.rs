@@ -27,6 +27,38 @@ pub fn subsets<T: Clone>(items: &[T]) -> Option<Vec<Vec<T>>> {
     )
 }
 
+/// More choices than this for the consents (or objections) of one
+/// action and the walk gives up on that question (the subsets of
+/// [`MAX_FACT_PARTIES`] parties).
+pub const MAX_FACT_CHOICES: usize = 1 << MAX_FACT_PARTIES;
+
+/// For parties in classes that nothing tells apart: one choice per count
+/// of each class (its first members), sorted, in the order of [`subsets`]
+/// when every class is one party (the first class changes fastest).
+/// `None` over `limit` choices.
+pub fn class_counts<T: Clone + Ord>(classes: &[Vec<T>], limit: usize) -> Option<Vec<Vec<T>>> {
+    let total = classes
+        .iter()
+        .try_fold(1usize, |n, c| n.checked_mul(c.len() + 1))?;
+    if total > limit {
+        return None;
+    }
+    Some(
+        (0..total)
+            .map(|mut i| {
+                let mut chosen: Vec<T> = Vec::new();
+                for class in classes {
+                    let radix = class.len() + 1;
+                    chosen.extend(class.iter().take(i % radix).cloned());
+                    i /= radix;
+                }
+                chosen.sort();
+                chosen
+            })
+            .collect(),
+    )
+}
+
 /// Every way of giving each party one of its options (`options[i]` for
 /// `parties[i]`); `None` leaves the party out of the result.
 pub fn per_party<P: Clone, V: Clone>(
@@ -91,6 +123,22 @@ mod tests {
                 vec![("a", 1), ("b", 3)],
             ]
         );
+        assert_eq!(
+            class_counts(&[vec!["a"], vec!["b"]], 16),
+            subsets(&["a", "b"])
+        );
+        assert_eq!(
+            class_counts(&[vec!["b", "c"], vec!["a"]], 16),
+            Some(vec![
+                vec![],
+                vec!["b"],
+                vec!["b", "c"],
+                vec!["a"],
+                vec!["a", "b"],
+                vec!["a", "b", "c"],
+            ])
+        );
+        assert_eq!(class_counts(&[vec![0; 20]], 16), None);
         assert_eq!(
             distinct_by_signature(vec![3, 1, 2, 1], |v| vec![*v > 1]),
             vec![1, 2]

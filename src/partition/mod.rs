@@ -47,6 +47,7 @@ mod render;
 pub mod search;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use axes::Axes;
 pub(crate) use axes::{date_cuts, needs_counterparty};
@@ -59,7 +60,7 @@ use crate::decide::Engine;
 use crate::decide::eval::Ctx;
 use crate::decide::logic::Tri;
 use crate::names::{Action, AssetId, ClauseId, Model, NodeId, PartyId};
-use axes::PartyClasses;
+use axes::{PartyClasses, Trees};
 use index::ClauseIndex;
 
 /// Clause evaluations one question may spend before it gives up
@@ -67,19 +68,36 @@ use index::ClauseIndex;
 /// fewer. A lint that gives up reports nothing.
 pub const QUESTION_BUDGET: usize = 200_000;
 
+/// Work one lint's questions may do over a whole policy (clause
+/// evaluations plus the clauses and parties each question looks at)
+/// before the rest of its questions give up: a few seconds. A lint that
+/// runs out says so (`ipl::report::lint_skipped`) instead of running for
+/// minutes; the policies of the growth curves (8,000 clauses of each
+/// shape) stay far below it.
+pub const LINT_BUDGET: u64 = 400_000_000;
+
 /// A policy's action space, ready for questions.
 pub struct Regions<'m> {
     model: &'m Model,
     engine: Engine<'m>,
     index: ClauseIndex,
     classes: PartyClasses,
+    trees: Trees,
     outsider: String,
+    /// Work done by questions since `start_budget` (clause evaluations,
+    /// clauses and parties looked at), and how much is allowed: past it,
+    /// every question gives up at once.
+    work: AtomicU64,
+    limit: AtomicU64,
 }
 
 /// A question: which clauses a witness is about.
 #[derive(Debug, Clone, Copy)]
 pub struct Question<'q> {
-    /// A witness lies in the asset and verb of every one of these.
+    /// A witness lies in the asset and verb of every one of these, and
+    /// applies each of them: every goal prunes an action where one of
+    /// them is false (the walk skips the others' evaluation there, and
+    /// actors none of them can name).
     pub base: &'q [ClauseId],
     /// Further clauses the goal looks at; their values follow `base`'s.
     pub others: &'q [ClauseId],
@@ -119,7 +137,10 @@ impl<'m> Regions<'m> {
             engine: Engine::new(model),
             index: ClauseIndex::new(model),
             classes: PartyClasses::of(model),
+            trees: Trees::of(model),
             outsider,
+            work: AtomicU64::new(0),
+            limit: AtomicU64::new(u64::MAX),
         }
     }
 
@@ -156,7 +177,13 @@ impl<'m> Regions<'m> {
     /// The clauses that share an (asset, verb) pair with `clause`, in
     /// source order: the only ones that can meet it on some action.
     pub fn related(&self, clause: ClauseId) -> Vec<ClauseId> {
-        self.index.related(clause)
+        self.index.related(self.model, clause)
+    }
+
+    /// The related clauses of one kind, without a copy: shared with the
+    /// clauses alike, so it may hold `clause` itself (skip it).
+    pub fn related_of_kind(&self, clause: ClauseId, kind: crate::terms::ClauseKind) -> &[ClauseId] {
+        self.index.related_shared(self.model, clause, Some(kind))
     }
 
     /// Does `winner` have priority over `loser` (`notwithstanding`,
@@ -190,6 +217,7 @@ impl<'m> Regions<'m> {
         Axes::build(
             self.model,
             &self.classes,
+            &self.trees,
             &self.outsider,
             &mentions,
             asset,
@@ -197,23 +225,67 @@ impl<'m> Regions<'m> {
         )
     }
 
+    /// Allows the questions from now on `units` of work in all (see
+    /// [`LINT_BUDGET`]); past it each gives up ([`Search::GaveUp`]).
+    pub fn start_budget(&self, units: u64) {
+        self.work.store(0, Ordering::Relaxed);
+        self.limit.store(units, Ordering::Relaxed);
+    }
+
+    /// The work done since `start_budget`.
+    pub fn work(&self) -> u64 {
+        self.work.load(Ordering::Relaxed)
+    }
+
+    /// Has the work allowed by `start_budget` run out?
+    pub fn out_of_budget(&self) -> bool {
+        self.work.load(Ordering::Relaxed) >= self.limit.load(Ordering::Relaxed)
+    }
+
     /// Looks for an action the goal accepts. The goal sees the values of
     /// `base` then `others`, in order, on each partial action.
     pub fn witness(&self, question: &Question, goal: &mut Goal) -> Search {
+        if self.out_of_budget() {
+            return Search::GaveUp;
+        }
         let plan = self.plan(question);
         let mut budget = QUESTION_BUDGET;
+        let found = self.walk(question, &plan, goal, &mut budget);
+        let work = (QUESTION_BUDGET - budget) + plan.clauses.len() + plan.mentions.named.len();
+        self.work.fetch_add(work as u64, Ordering::Relaxed);
+        found
+    }
+
+    fn walk(
+        &self,
+        question: &Question,
+        plan: &Plan,
+        goal: &mut Goal,
+        budget: &mut usize,
+    ) -> Search {
         let mut gave_up = false;
+        let domain = self.actor_domain(question.base);
         for &(asset, verb) in &plan.pairs {
-            let axes = Axes::build(
+            let mut axes = Axes::build(
                 self.model,
                 &self.classes,
+                &self.trees,
                 &self.outsider,
                 &plan.mentions,
                 asset,
                 verb,
             );
-            let mut searcher =
-                search::Searcher::new(self.model, &plan.clauses, &axes, goal, &mut budget);
+            if let Some(domain) = &domain {
+                axes.actors.retain(|a| domain.binary_search(a).is_ok());
+            }
+            let mut searcher = search::Searcher::new(
+                self.model,
+                &plan.clauses,
+                question.base.len(),
+                &axes,
+                goal,
+                budget,
+            );
             match searcher.run() {
                 Search::Found(a) => return Search::Found(a),
                 Search::GaveUp => gave_up = true,
@@ -255,6 +327,25 @@ impl<'m> Regions<'m> {
     /// The action in action syntax (see [`action_syntax`]).
     pub fn render(&self, action: &Action) -> String {
         action_syntax(self.model, action)
+    }
+
+    /// Every actor the base clauses' `by` lines can name, sorted, when
+    /// one of those lines names only parties and groups; `None` when any
+    /// actor may do.
+    fn actor_domain(&self, base: &[ClauseId]) -> Option<Vec<PartyId>> {
+        let mut domain: Option<Vec<PartyId>> = None;
+        for &c in base {
+            if let Some(named) = self.index.actors(c) {
+                domain = Some(match domain {
+                    None => named.to_vec(),
+                    Some(d) => d
+                        .into_iter()
+                        .filter(|p| named.binary_search(p).is_ok())
+                        .collect(),
+                });
+            }
+        }
+        domain
     }
 
     /// What a question involves: its clauses, what they mention, and the

@@ -14,8 +14,8 @@ use crate::decide::eval::Ctx;
 use crate::decide::logic::Tri;
 use crate::names::{Action, ClauseId, EventId, FactId, Model, PartyRef};
 
-use super::axes::Axes;
-use super::choices::{self, MAX_FACT_PARTIES, distinct_by_signature, subsets};
+use super::axes::{Axes, Mentions};
+use super::choices::{self, MAX_FACT_PARTIES, distinct_by_signature};
 
 /// What a goal makes of the clauses' values on a (partial) action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,16 +86,44 @@ pub(crate) struct Searcher<'a, 'g> {
     pub budget: &'a mut usize,
     steps: Vec<Step>,
     tris: Vec<Tri>,
+    /// How many of `clauses` are the question's base: a witness lies
+    /// where each of them applies, so a point where one is false is
+    /// pruned before the others are evaluated.
+    base: usize,
+    /// The consent, objection and notice sets each clause tests.
+    facts: Vec<ClauseFacts>,
+}
+
+/// The fact sets one clause tests. A clause that is false on a partial
+/// action stays false, so only the sets of the clauses still open matter
+/// to the facts chosen after it.
+#[derive(Debug, Default)]
+struct ClauseFacts {
+    consents: Vec<crate::names::PartySet>,
+    objections: Vec<crate::names::PartySet>,
+    notices: Vec<crate::names::PartySet>,
 }
 
 impl<'a, 'g> Searcher<'a, 'g> {
     pub fn new(
         model: &'a Model,
         clauses: &'a [ClauseId],
+        base: usize,
         axes: &'a Axes,
         goal: &'a mut Goal<'g>,
         budget: &'a mut usize,
     ) -> Self {
+        let facts = clauses
+            .iter()
+            .map(|&c| {
+                let m = Mentions::of(model, &[c], false);
+                ClauseFacts {
+                    consents: m.consents,
+                    objections: m.objections,
+                    notices: m.notices.into_iter().map(|(s, _, _)| s).collect(),
+                }
+            })
+            .collect();
         let mut steps = Vec::new();
         if axes.counterparties.is_some() {
             steps.push(Step::To);
@@ -143,6 +171,8 @@ impl<'a, 'g> Searcher<'a, 'g> {
             budget,
             steps,
             tris: Vec::with_capacity(clauses.len()),
+            base: base.min(clauses.len()),
+            facts,
         }
     }
 
@@ -185,20 +215,25 @@ impl<'a, 'g> Searcher<'a, 'g> {
         *self.budget -= cost;
         let ctx = Ctx::new(self.model, action);
         self.tris.clear();
-        for &id in self.clauses {
+        for (i, &id) in self.clauses.iter().enumerate() {
             let tri = self
                 .model
                 .clauses
                 .get(id.index())
                 .filter(|c| c.in_force.on(action.date))
                 .map_or(Tri::False, |c| ctx.clause(c).tri());
+            if tri == Tri::False && i < self.base {
+                // Every goal prunes where a base clause is false.
+                return Some(Verdict::Prune);
+            }
             self.tris.push(tri);
         }
         Some((self.goal)(&ctx, &self.tris))
     }
 
     fn descend(&mut self, step: usize, first_eval: usize, action: &mut Action) -> Walk {
-        if step >= first_eval {
+        let evaluated = step >= first_eval;
+        if evaluated {
             match self.evaluate(action) {
                 None => return Walk::GaveUp,
                 Some(Verdict::Found) => return Walk::Found(Box::new(action.clone())),
@@ -209,7 +244,14 @@ impl<'a, 'g> Searcher<'a, 'g> {
         let Some(&kind) = self.steps.get(step) else {
             return Walk::Exhausted;
         };
-        let choices = self.choices(kind, action);
+        // The clauses still open here (all of them before the first
+        // evaluation).
+        let open: Vec<bool> = if evaluated {
+            self.tris.iter().map(|t| *t != Tri::False).collect()
+        } else {
+            vec![true; self.clauses.len()]
+        };
+        let choices = self.choices(kind, action, &open);
         let Some(choices) = choices else {
             return Walk::GaveUp;
         };
@@ -237,7 +279,7 @@ impl<'a, 'g> Searcher<'a, 'g> {
 
     /// The values one step can take on this action; `None` when there are
     /// too many to enumerate.
-    fn choices(&self, step: Step, action: &Action) -> Option<Vec<Choice>> {
+    fn choices(&self, step: Step, action: &Action, open: &[bool]) -> Option<Vec<Choice>> {
         let axes = self.axes;
         let bools = || vec![true, false];
         Some(match step {
@@ -273,12 +315,13 @@ impl<'a, 'g> Searcher<'a, 'g> {
                 .flatten()
                 .map(|&u| Choice::Until(u))
                 .collect(),
-            Step::Consents => subsets(&self.fact_parties(&axes.consents, action))?
+            Step::Consents => self
+                .class_choices(action, open, |f| &f.consents)?
                 .into_iter()
                 .map(Choice::Consents)
                 .collect(),
-            Step::Objections => self.objection_choices(action)?,
-            Step::Notice => self.notice_choices(action)?,
+            Step::Objections => self.objection_choices(action, open)?,
+            Step::Notice => self.notice_choices(action, open)?,
             Step::Fact(f) => vec![Choice::Fact(f, true), Choice::Fact(f, false)],
             Step::Event(e) => self
                 .event_days(e, action)
@@ -358,16 +401,16 @@ impl<'a, 'g> Searcher<'a, 'g> {
     /// Who objected and on which day: every subset of the parties
     /// concerned, each objection undated or (when qualifiers are tested)
     /// on a day on each side of their bounds.
-    fn objection_choices(&self, action: &Action) -> Option<Vec<Choice>> {
-        let parties = self.fact_parties(&self.axes.objections, action);
+    fn objection_choices(&self, action: &Action, open: &[bool]) -> Option<Vec<Choice>> {
         if self.axes.objection_qualifiers.is_empty() {
             return Some(
-                subsets(&parties)?
+                self.class_choices(action, open, |f| &f.objections)?
                     .into_iter()
                     .map(|s| Choice::Objections(s.into_iter().map(|p| (p, None)).collect()))
                     .collect(),
             );
         }
+        let parties = self.open_fact_parties(action, open, |f| &f.objections);
         let ctx = Ctx::new(self.model, action);
         let mut per_party: Vec<Vec<Option<Option<Date>>>> = Vec::new();
         for p in &parties {
@@ -420,10 +463,81 @@ impl<'a, 'g> Searcher<'a, 'g> {
         parties
     }
 
+    /// The sets of one kind that the clauses still open test.
+    fn open_sets<'s>(
+        &'s self,
+        open: &'s [bool],
+        kind: impl Fn(&'s ClauseFacts) -> &'s Vec<crate::names::PartySet> + 's,
+    ) -> impl Iterator<Item = &'s crate::names::PartySet> + 's {
+        self.facts
+            .iter()
+            .zip(open.iter().chain(std::iter::repeat(&true)))
+            .filter(|(_, open)| **open)
+            .flat_map(move |(f, _)| kind(f).iter())
+    }
+
+    /// Everyone a fact of one kind can concern, for this action: the
+    /// members of the sets the open clauses test, and (for questions
+    /// about duties) the members of any set of that kind whom a duty
+    /// names, since a duty reads the same facts.
+    fn open_fact_parties<'s>(
+        &'s self,
+        action: &Action,
+        open: &'s [bool],
+        kind: impl Fn(&'s ClauseFacts) -> &'s Vec<crate::names::PartySet> + Copy + 's,
+    ) -> Vec<PartyRef> {
+        let mut parties = self.fact_parties(self.open_sets(open, kind), action);
+        if !self.axes.duty_sets.is_empty() {
+            let ctx = Ctx::new(self.model, action);
+            let all = self.fact_parties(self.facts.iter().flat_map(|f| kind(f).iter()), action);
+            parties.extend(
+                all.into_iter()
+                    .filter(|p| self.axes.duty_sets.iter().any(|s| ctx.party_in(s, p))),
+            );
+            parties.sort();
+            parties.dedup();
+        }
+        parties
+    }
+
+    /// Who gave a consent (or objected, unqualified): parties that every
+    /// open set and duty set tells alike form a class, and only how many
+    /// of a class did matters (each predicate over a set is all or any of
+    /// its members), so one choice per count of each class, the first
+    /// members of the class taking part. Exact, and far fewer than the
+    /// subsets of the parties; `None` when even those are too many.
+    fn class_choices<'s>(
+        &'s self,
+        action: &Action,
+        open: &'s [bool],
+        kind: impl Fn(&'s ClauseFacts) -> &'s Vec<crate::names::PartySet> + Copy + 's,
+    ) -> Option<Vec<Vec<PartyRef>>> {
+        let parties = self.open_fact_parties(action, open, kind);
+        let ctx = Ctx::new(self.model, action);
+        let sets: Vec<&crate::names::PartySet> = self
+            .open_sets(open, kind)
+            .chain(&self.axes.duty_sets)
+            .collect();
+        let mut classes: Vec<Vec<PartyRef>> = Vec::new();
+        let mut key_of: std::collections::HashMap<Vec<bool>, usize> =
+            std::collections::HashMap::new();
+        for p in parties {
+            let key: Vec<bool> = sets.iter().map(|s| ctx.party_in(s, &p)).collect();
+            let class = *key_of.entry(key).or_insert_with(|| {
+                classes.push(Vec::new());
+                classes.len() - 1
+            });
+            if let Some(members) = classes.get_mut(class) {
+                members.push(p);
+            }
+        }
+        choices::class_counts(&classes, choices::MAX_FACT_CHOICES)
+    }
+
     /// The day each party concerned received notice: one day per region
     /// between the deadlines the clauses test (for this action's date).
-    fn notice_choices(&self, action: &Action) -> Option<Vec<Choice>> {
-        let parties = self.fact_parties(self.axes.notices.iter().map(|(s, _, _)| s), action);
+    fn notice_choices(&self, action: &Action, open: &[bool]) -> Option<Vec<Choice>> {
+        let parties = self.open_fact_parties(action, open, |f| &f.notices);
         if parties.is_empty() {
             return Some(vec![Choice::Notice(Vec::new())]);
         }
