@@ -17,6 +17,10 @@
     clippy::unreachable
 )] // a test may panic
 
+#[path = "support/lsp_client.rs"]
+mod lsp_client;
+use lsp_client::{server_with, wait_version};
+
 use std::str::FromStr;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -147,46 +151,6 @@ fn lsp(c: &mut Criterion) {
     let _ = thread.join();
 }
 
-/// A server over an in-memory connection with `text` open as
-/// `untitled:large.ipl`; its sender and receiver.
-fn server_with(text: &str) -> (Connection, std::thread::JoinHandle<u8>) {
-    let (server, client) = Connection::memory();
-    let thread = std::thread::spawn(move || Server::new(server).run());
-    let _ = client.sender.send(
-        Request::new(
-            RequestId::from(1),
-            "initialize".to_string(),
-            json!({ "capabilities": {}, "initializationOptions": { "today": "2026-01-15" } }),
-        )
-        .into(),
-    );
-    let _ = client.receiver.recv();
-    let _ = client
-        .sender
-        .send(Notification::new("initialized".to_string(), json!({})).into());
-    let _ = client.sender.send(
-        Notification::new(
-            "textDocument/didOpen".to_string(),
-            json!({ "textDocument": { "uri": "untitled:large.ipl", "languageId": "ipl", "version": 1, "text": text } }),
-        )
-        .into(),
-    );
-    wait_version(&client, None);
-    (client, thread)
-}
-
-/// Waits for diagnostics of `version` (any version when `None`).
-fn wait_version(client: &Connection, version: Option<i64>) {
-    while let Ok(message) = client.receiver.recv() {
-        if let Message::Notification(n) = &message
-            && n.method == "textDocument/publishDiagnostics"
-            && version.is_none_or(|v| n.params["version"].as_i64() == Some(v))
-        {
-            return;
-        }
-    }
-}
-
 fn stop(client: &Connection, thread: std::thread::JoinHandle<u8>) {
     let _ = client
         .sender
@@ -217,7 +181,7 @@ fn lsp_1000_clauses(c: &mut Criterion) {
     let text = policy_of_clauses(1_000);
     let mut group = c.benchmark_group("lsp_1000_clauses");
     group.sample_size(10);
-    let (client, thread) = server_with(&text);
+    let (client, thread) = server_with(&text, "untitled:large.ipl", "2026-01-15");
     let mut version = 1;
     // A valid edit: a comment line added and taken away (both valid).
     group.bench_function("valid_edit_round_trip", |b| {

@@ -18,8 +18,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a bench may panic
 
+#[path = "support/lsp_client.rs"]
+mod lsp_client;
 #[path = "support/shapes.rs"]
 mod shapes;
+use lsp_client::{server_with, wait_version};
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -30,7 +33,7 @@ use ipcheck::lint::{self, LINTS, LintOptions};
 use ipcheck::policy::{Policy, analyze};
 use ipcheck::report::Format;
 use ipcheck::source::SourceMap;
-use lsp_server::{Connection, Message, Notification, Request, RequestId};
+use lsp_server::{Message, Notification, Request, RequestId};
 use serde_json::json;
 
 fn sizes() -> Vec<usize> {
@@ -137,45 +140,6 @@ fn scale_format(c: &mut Criterion) {
     group.finish();
 }
 
-/// A server over an in-memory connection with `text` open, answered once.
-fn server_with(text: &str) -> (Connection, std::thread::JoinHandle<u8>) {
-    let (server, client) = Connection::memory();
-    let thread = std::thread::spawn(move || ipcheck::lsp::Server::new(server).run());
-    let _ = client.sender.send(
-        Request::new(
-            RequestId::from(1),
-            "initialize".to_string(),
-            json!({ "capabilities": {}, "initializationOptions": { "today": "2026-06-01" } }),
-        )
-        .into(),
-    );
-    let _ = client.receiver.recv();
-    let _ = client
-        .sender
-        .send(Notification::new("initialized".to_string(), json!({})).into());
-    let _ = client.sender.send(
-        Notification::new(
-            "textDocument/didOpen".to_string(),
-            json!({ "textDocument": { "uri": "untitled:scale.ipl", "languageId": "ipl", "version": 1, "text": text } }),
-        )
-        .into(),
-    );
-    wait_version(&client, None);
-    (client, thread)
-}
-
-/// Waits for diagnostics of `version` (any version when `None`).
-fn wait_version(client: &Connection, version: Option<i64>) {
-    while let Ok(message) = client.receiver.recv() {
-        if let Message::Notification(n) = &message
-            && n.method == "textDocument/publishDiagnostics"
-            && version.is_none_or(|v| n.params["version"].as_i64() == Some(v))
-        {
-            return;
-        }
-    }
-}
-
 /// An incremental change inserting `text` at the start of `line`.
 fn insert(version: i64, line: u32, text: &str) -> Message {
     Notification::new(
@@ -197,7 +161,11 @@ fn scale_lsp(c: &mut Criterion) {
     group.warm_up_time(Duration::from_millis(200));
     group.measurement_time(Duration::from_secs(1));
     for shape in shapes::SHAPES {
-        let (client, thread) = server_with(&shapes::generate(shape, 1000));
+        let (client, thread) = server_with(
+            &shapes::generate(shape, 1000),
+            "untitled:scale.ipl",
+            "2026-06-01",
+        );
         let mut version = 1;
         // A valid edit: a comment line after the agreement.
         group.bench_function(*shape, |b| {
