@@ -19,7 +19,7 @@
 
 #[path = "support/lsp_client.rs"]
 mod lsp_client;
-use lsp_client::{server_with, wait_version};
+use lsp_client::{insert, server_with, wait_version};
 
 use std::str::FromStr;
 
@@ -162,21 +162,6 @@ fn stop(client: &Connection, thread: std::thread::JoinHandle<u8>) {
     let _ = thread.join();
 }
 
-/// An incremental change inserting `text` at the start of `line`.
-fn insert(version: i64, line: u32, text: &str) -> Message {
-    Notification::new(
-        "textDocument/didChange".to_string(),
-        json!({
-            "textDocument": { "uri": "untitled:large.ipl", "version": version },
-            "contentChanges": [{
-                "range": { "start": { "line": line, "character": 0 }, "end": { "line": line, "character": 0 } },
-                "text": text,
-            }],
-        }),
-    )
-    .into()
-}
-
 fn lsp_1000_clauses(c: &mut Criterion) {
     let text = policy_of_clauses(1_000);
     let mut group = c.benchmark_group("lsp_1000_clauses");
@@ -187,7 +172,9 @@ fn lsp_1000_clauses(c: &mut Criterion) {
     group.bench_function("valid_edit_round_trip", |b| {
         b.iter(|| {
             version += 1;
-            let _ = client.sender.send(insert(version, 6, "// x\n"));
+            let _ = client
+                .sender
+                .send(insert("untitled:large.ipl", version, 6, "// x\n"));
             wait_version(&client, Some(version));
         })
     });
@@ -196,10 +183,14 @@ fn lsp_1000_clauses(c: &mut Criterion) {
     group.bench_function("superseded_edit_round_trip", |b| {
         b.iter(|| {
             version += 1;
-            let _ = client.sender.send(insert(version, 6, "// y\n"));
+            let _ = client
+                .sender
+                .send(insert("untitled:large.ipl", version, 6, "// y\n"));
             std::thread::sleep(std::time::Duration::from_millis(10));
             version += 1;
-            let _ = client.sender.send(insert(version, 6, "// z\n"));
+            let _ = client
+                .sender
+                .send(insert("untitled:large.ipl", version, 6, "// z\n"));
             wait_version(&client, Some(version));
         })
     });
@@ -208,7 +199,9 @@ fn lsp_1000_clauses(c: &mut Criterion) {
     group.bench_function("keystroke_with_error_round_trip", |b| {
         b.iter(|| {
             version += 1;
-            let _ = client.sender.send(insert(version, 6, "c"));
+            let _ = client
+                .sender
+                .send(insert("untitled:large.ipl", version, 6, "c"));
             wait_version(&client, Some(version));
         })
     });

@@ -22,7 +22,7 @@
 mod lsp_client;
 #[path = "support/shapes.rs"]
 mod shapes;
-use lsp_client::{server_with, wait_version};
+use lsp_client::{insert, server_with, wait_version};
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -33,7 +33,7 @@ use ipcheck::lint::{self, LINTS, LintOptions};
 use ipcheck::policy::{Policy, analyze};
 use ipcheck::report::Format;
 use ipcheck::source::SourceMap;
-use lsp_server::{Message, Notification, Request, RequestId};
+use lsp_server::{Notification, Request, RequestId};
 use serde_json::json;
 
 fn sizes() -> Vec<usize> {
@@ -140,21 +140,6 @@ fn scale_format(c: &mut Criterion) {
     group.finish();
 }
 
-/// An incremental change inserting `text` at the start of `line`.
-fn insert(version: i64, line: u32, text: &str) -> Message {
-    Notification::new(
-        "textDocument/didChange".to_string(),
-        json!({
-            "textDocument": { "uri": "untitled:scale.ipl", "version": version },
-            "contentChanges": [{
-                "range": { "start": { "line": line, "character": 0 }, "end": { "line": line, "character": 0 } },
-                "text": text,
-            }],
-        }),
-    )
-    .into()
-}
-
 fn scale_lsp(c: &mut Criterion) {
     let mut group = c.benchmark_group("scale_lsp");
     group.sample_size(10);
@@ -171,7 +156,9 @@ fn scale_lsp(c: &mut Criterion) {
         group.bench_function(*shape, |b| {
             b.iter(|| {
                 version += 1;
-                let _ = client.sender.send(insert(version, 4, "// x\n"));
+                let _ = client
+                    .sender
+                    .send(insert("untitled:scale.ipl", version, 4, "// x\n"));
                 wait_version(&client, Some(version));
             })
         });

@@ -5,6 +5,21 @@
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use serde_json::json;
 
+/// An incremental change of `uri` inserting `text` at the start of `line`.
+pub fn insert(uri: &str, version: i64, line: u32, text: &str) -> Message {
+    Notification::new(
+        "textDocument/didChange".to_string(),
+        json!({
+            "textDocument": { "uri": uri, "version": version },
+            "contentChanges": [{
+                "range": { "start": { "line": line, "character": 0 }, "end": { "line": line, "character": 0 } },
+                "text": text,
+            }],
+        }),
+    )
+    .into()
+}
+
 /// A server over an in-memory connection with `text` open as `uri`, the
 /// first diagnostics received; its connection and thread.
 pub fn server_with(

@@ -699,8 +699,7 @@ impl Resolver {
             );
             diag.label = Some("a line break continues the list above".to_string());
             let asked = diag.help.take().unwrap_or_default();
-            let reserved = crate::syntax::words::WORDS.iter().filter(|w| w.reserved);
-            let word = did_you_mean(&id.name, reserved.map(|w| w.text));
+            let word = crate::syntax::words::closest_reserved(&id.name);
             if let Some(word) = word {
                 diag.fix = Some(Fix::unsafe_(
                     format!("Replace `{}` with `{word}`", id.name),

@@ -773,6 +773,11 @@ pub fn doc(text: &str) -> Option<&'static str> {
     lookup(text).map(|w| w.doc)
 }
 
+/// The reserved word closest to a misspelt one (`unles` → `unless`).
+pub fn closest_reserved(text: &str) -> Option<&'static str> {
+    crate::suggest::did_you_mean(text, WORDS.iter().filter(|w| w.reserved).map(|w| w.text))
+}
+
 /// The words of one role, in the table's order.
 pub fn with_role(role: Role) -> impl Iterator<Item = &'static str> {
     WORDS.iter().filter(move |w| w.role == role).map(|w| w.text)
