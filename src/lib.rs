@@ -19,6 +19,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod docs;
 pub mod fmt;
+pub mod graph;
 pub mod lint;
 pub mod lsp;
 pub mod names;

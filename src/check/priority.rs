@@ -26,7 +26,7 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             out.push(names_itself(ctx, node, *at));
         }
     }
-    let components = strongly_connected(&edges);
+    let components = crate::graph::strongly_connected(&edges, |(target, _)| *target);
     let mut component_of = vec![usize::MAX; edges.len()];
     for (c, members) in components.iter().enumerate() {
         for &m in members {
@@ -74,63 +74,6 @@ fn edges(ctx: &Ctx) -> Edges {
             targets
         })
         .collect()
-}
-
-/// Tarjan's strongly connected components, with explicit stacks.
-fn strongly_connected(edges: &Edges) -> Vec<Vec<usize>> {
-    const NONE: usize = usize::MAX;
-    let n = edges.len();
-    let (mut index, mut low) = (vec![NONE; n], vec![0; n]);
-    let mut on_stack = vec![false; n];
-    let mut stack: Vec<usize> = Vec::new();
-    // The depth-first path: each node with the index of its next edge.
-    let mut path: Vec<(usize, usize)> = Vec::new();
-    let mut counter = 0;
-    let mut components = Vec::new();
-    for root in 0..n {
-        if index[root] != NONE {
-            continue;
-        }
-        index[root] = counter;
-        low[root] = counter;
-        counter += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        path.push((root, 0));
-        while let Some(top) = path.last_mut() {
-            let node = top.0;
-            if let Some(&(next, _)) = edges[node].get(top.1) {
-                top.1 += 1;
-                if index[next] == NONE {
-                    index[next] = counter;
-                    low[next] = counter;
-                    counter += 1;
-                    stack.push(next);
-                    on_stack[next] = true;
-                    path.push((next, 0));
-                } else if on_stack[next] {
-                    low[node] = low[node].min(index[next]);
-                }
-                continue;
-            }
-            path.pop();
-            if let Some(&(parent, _)) = path.last() {
-                low[parent] = low[parent].min(low[node]);
-            }
-            if low[node] == index[node] {
-                let mut members = Vec::new();
-                while let Some(member) = stack.pop() {
-                    on_stack[member] = false;
-                    members.push(member);
-                    if member == node {
-                        break;
-                    }
-                }
-                components.push(members);
-            }
-        }
-    }
-    components
 }
 
 /// A shortest cycle from `start` back to it inside component `c`: the
