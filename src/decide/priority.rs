@@ -318,7 +318,7 @@ mod tests {
                     (0..6)
                         .filter(|_| {
                             x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
-                            (x >> 16) % 4 == 0
+                            (x >> 16).is_multiple_of(4)
                         })
                         .collect()
                 })
