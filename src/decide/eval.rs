@@ -485,7 +485,7 @@ pub(crate) fn named_members(model: &Model, set: &PartySet) -> Option<Vec<crate::
     for selector in &set.include {
         match selector {
             PartySelector::Party(p) => out.push(*p),
-            PartySelector::Group(g) => out.extend(model.groups.get(g.index())?.members.iter()),
+            PartySelector::Group(g) => out.extend(model.groups.get(g.index())?.members()),
             _ => return None,
         }
     }

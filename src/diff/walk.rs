@@ -786,7 +786,7 @@ fn joint(
     // when `owners` is tested, and the parties of its grants.
     let named = |ps: &PairSide, asset: AssetId, grants: &[GrantId]| -> Vec<PartyId> {
         let m = ps.side.model;
-        let mut named = ps.mentions.named.clone();
+        let mut named = ps.mentions.named_with_group_members(m);
         if let Some(info) = m.assets.get(asset.index()) {
             // Shares decide payments and ownership decides `owners`.
             named.extend(info.owners.iter().map(|(p, _)| *p));

@@ -52,9 +52,16 @@ use super::context::LintCtx;
 
 pub const CODE: Code = Code::ShadowedClause;
 
+/// Clauses per block of a related list (see `block_maxima`).
+const BLOCK: usize = 64;
+
 pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
     let actors: Vec<Option<Actors>> = cx.clauses().map(|(_, c)| Actors::of(cx, c)).collect();
     let actors_of = |c: ClauseId| actors.get(c.index()).and_then(Option::as_ref);
+    // Per related list (shared by the clauses alike, so keyed by where
+    // it lies), the largest actor count of each block of it.
+    let mut block_maxima: std::collections::HashMap<(usize, usize), Vec<usize>> =
+        std::collections::HashMap::new();
     for (id, clause) in cx.clauses() {
         if clause.kind == ClauseKind::Oblige {
             continue;
@@ -62,11 +69,34 @@ pub(crate) fn run(cx: &LintCtx, out: &mut Vec<Diagnostic>) {
         // The same kind only, without a copy (N copies of one clause are
         // related to each other); every kind only where priorities matter.
         let related = std::cell::OnceCell::new();
-        let found = cx
-            .regions
-            .related_of_kind(id, clause.kind)
-            .iter()
-            .copied()
+        let candidates = cx.regions.related_of_kind(id, clause.kind);
+        // An outer clause with fewer actors cannot hold the inner one's
+        // (when those alone decide): skip blocks of the related list whose
+        // largest actor count is too small, so that a long list costs its
+        // blocks, not its clauses.
+        let need = match actors_of(id) {
+            Some(inner) if inner.decides => inner.size,
+            _ => 0,
+        };
+        let maxima = block_maxima
+            .entry((candidates.as_ptr() as usize, candidates.len()))
+            .or_insert_with(|| {
+                candidates
+                    .chunks(BLOCK)
+                    .map(|block| {
+                        block
+                            .iter()
+                            .map(|&c| actors_of(c).map_or(usize::MAX, |a| a.size))
+                            .max()
+                            .unwrap_or(0)
+                    })
+                    .collect::<Vec<usize>>()
+            });
+        let found = candidates
+            .chunks(BLOCK)
+            .zip(maxima.iter())
+            .filter(|&(_, &most)| most >= need)
+            .flat_map(|(block, _)| block.iter().copied())
             .filter(|&other| other != id)
             // Skip what cannot shadow: an outer clause without every
             // actor of the inner one (when those alone decide).
@@ -110,7 +140,7 @@ impl Actors {
         if let [crate::names::PartySelector::Group(g)] = set.include.as_slice() {
             let group = cx.model.groups.get(g.index())?;
             return Some(Actors {
-                size: group.members.len(),
+                size: group.size,
                 parties: Vec::new(),
                 group: Some(*g),
                 decides,
@@ -143,7 +173,7 @@ impl Actors {
                     .iter()
                     .zip(o.member_bits.iter().chain(std::iter::repeat(&0)))
                     .all(|(a, b)| a & !b == 0),
-                None => inner.members.iter().all(|&p| has(p)),
+                None => inner.members().all(has),
             },
             None => self.parties.iter().all(|&p| has(p)),
         }

@@ -10,11 +10,14 @@ use super::convert;
 use super::hover::in_comment_or_string;
 use super::keywords::{self, FILTERS, ITEMS};
 use super::workspace::Analysis;
-use crate::names::{Hierarchy, Model};
+use crate::names::{GroupId, Hierarchy, Model};
 use crate::span::{FileId, Span};
 use crate::syntax::words::{
     ASSET_CLASSES as CLASSES, ASSET_TYPES as TYPES, CLAUSE_KINDS as CLAUSE_HEADS,
 };
+
+/// How many members a group's completion detail names before "…".
+const DETAIL_MEMBERS: usize = 8;
 
 const CLAUSE_LINES: &[&str] = &[
     "by",
@@ -710,12 +713,15 @@ fn candidates(model: &Model, want: Want, out: &mut Vec<CompletionItem>) {
                     Some(&p.legal_name),
                 ));
             }
-            for g in model.groups.iter().filter(|_| groups) {
-                let members: Vec<&str> = g
-                    .members
+            for (index, g) in model.groups.iter().enumerate().filter(|_| groups) {
+                let listed = model.group_members_listed(GroupId(index as u32), DETAIL_MEMBERS);
+                let mut members: Vec<&str> = listed
                     .iter()
                     .map(|m| model.party(*m).name.as_str())
                     .collect();
+                if g.size > members.len() {
+                    members.push("…");
+                }
                 let detail = format!("group: {}", members.join(", "));
                 out.push(item(&g.name, CompletionItemKind::MODULE, Some(&detail)));
             }

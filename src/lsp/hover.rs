@@ -34,6 +34,9 @@ pub fn hover(analysis: &Analysis, file: FileId, offset: usize) -> Option<Hover> 
     })
 }
 
+/// How many members a group's hover lists before "and N more".
+const HOVER_MEMBERS: usize = 50;
+
 /// The markdown describing the name written at an occurrence.
 pub fn describe(analysis: &Analysis, occ: &Occurrence) -> String {
     let model = analysis.model();
@@ -41,12 +44,15 @@ pub fn describe(analysis: &Analysis, occ: &Occurrence) -> String {
     let found = match occ.kind {
         SymKind::Name => match model.names.get(name) {
             Some(NameRef::Party(p)) => Some(party(model, *p)),
-            Some(NameRef::Group(g)) => model.groups.get(g.index()).map(|g| {
-                let members: Vec<String> = g
-                    .members
+            Some(NameRef::Group(id)) => model.groups.get(id.index()).map(|g| {
+                let mut members: Vec<String> = model
+                    .group_members_listed(*id, HOVER_MEMBERS)
                     .iter()
                     .map(|m| code(&model.party(*m).name))
                     .collect();
+                if g.size > members.len() {
+                    members.push(format!("and {} more", g.size - members.len()));
+                }
                 with_doc(
                     format!("**{}** · group\n\nmembers: {}", g.name, members.join(", ")),
                     &g.doc,

@@ -45,8 +45,10 @@ impl Resolver {
                         if self.declare_name(&g.id, file, NameRef::Group(id)) {
                             self.model.groups.push(GroupInfo {
                                 name: g.id.name.clone(),
-                                members: Vec::new(),
+                                direct: Vec::new(),
                                 member_bits: Vec::new(),
+                                size: 0,
+                                rank: u32::MAX,
                                 doc,
                                 location,
                                 name_location: loc(file, g.id.span),

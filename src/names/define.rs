@@ -174,26 +174,36 @@ impl Resolver {
         }
         let mut ready: Vec<usize> = (0..n).filter(|&g| waiting_on[g] == 0).collect();
         let mut done = vec![false; n];
+        let words = self.model.parties.len().div_ceil(64);
+        let mut rank = 0u32;
         while let Some(g) = ready.pop() {
-            let mut members: Vec<PartyId> = Vec::new();
+            // The union of the members' bits: no list is flattened, so
+            // nested groups cost their declarations, not their depth.
+            let mut bits = vec![0u64; words];
             for m in &direct[g] {
                 match m {
-                    NameRef::Party(p) => members.push(*p),
+                    NameRef::Party(p) => {
+                        if let Some(w) = bits.get_mut(p.index() / 64) {
+                            *w |= 1u64 << (p.index() % 64);
+                        }
+                    }
                     NameRef::Group(inner) => {
-                        members.extend(self.model.groups[inner.index()].members.iter().copied())
+                        for (w, inner) in bits
+                            .iter_mut()
+                            .zip(&self.model.groups[inner.index()].member_bits)
+                        {
+                            *w |= inner;
+                        }
                     }
                 }
             }
-            let mut seen = std::collections::HashSet::new();
-            members.retain(|p| seen.insert(*p));
-            let mut bits = vec![0u64; self.model.parties.len().div_ceil(64)];
-            for p in &members {
-                if let Some(w) = bits.get_mut(p.index() / 64) {
-                    *w |= 1u64 << (p.index() % 64);
-                }
-            }
-            self.model.groups[g].members = members;
-            self.model.groups[g].member_bits = bits;
+            let group = &mut self.model.groups[g];
+            group.size = bits.iter().map(|w| w.count_ones() as usize).sum();
+            group.member_bits = bits;
+            // Only groups left undone (on cycles) are read again below.
+            group.direct = std::mem::take(&mut direct[g]);
+            group.rank = rank;
+            rank += 1;
             done[g] = true;
             for &outer in &used_by[g] {
                 waiting_on[outer] -= 1;

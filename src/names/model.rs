@@ -183,11 +183,19 @@ impl PartyInfo {
 #[derive(Debug, Clone)]
 pub struct GroupInfo {
     pub name: String,
-    /// Every party in the group, nested groups flattened, in first-seen order.
-    pub members: Vec<PartyId>,
-    /// The same, as a set over party ids (`has` in constant time, for
-    /// the decisions and lints that test membership).
+    /// The parties and groups its declaration lists, in order (empty for
+    /// a group on or behind a cycle, which has no members).
+    pub direct: Vec<NameRef>,
+    /// Every party in the group, nested groups included, as a set over
+    /// party ids (`has` in constant time). Kept as bits, never as a
+    /// flattened list: nested groups would make that list quadratic.
     pub member_bits: Vec<u64>,
+    /// How many parties are members.
+    pub size: usize,
+    /// Its place in an order where every group comes after the groups it
+    /// lists (`u32::MAX` on a cycle): walking ranks downwards visits a
+    /// group before the groups nested in it.
+    pub rank: u32,
     pub doc: Option<String>,
     pub location: Location,
     /// Where its name is written in the declaration.
@@ -202,6 +210,26 @@ impl GroupInfo {
             .get(i / 64)
             .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
     }
+
+    /// The members in increasing id order.
+    pub fn members(&self) -> impl Iterator<Item = PartyId> + '_ {
+        bit_members(&self.member_bits)
+    }
+}
+
+/// The parties of a set of party-id bits, in increasing order.
+pub fn bit_members(bits: &[u64]) -> impl Iterator<Item = PartyId> + '_ {
+    bits.iter().enumerate().flat_map(|(w, &word)| {
+        let mut rest = word;
+        std::iter::from_fn(move || {
+            if rest == 0 {
+                return None;
+            }
+            let bit = rest.trailing_zeros();
+            rest &= rest - 1;
+            Some(PartyId((w * 64) as u32 + bit))
+        })
+    })
 }
 
 /// A tree of fields, territories or verbs. Node `a` covers `b` when `b`
@@ -635,6 +663,40 @@ impl Model {
     /// The amendment label of a version, for "as amended by A1".
     pub fn amendment_label(&self, version: Option<AmendmentId>) -> Option<&str> {
         version.and_then(|v| self.amendments.get(v.index()).map(|a| a.label.as_str()))
+    }
+    /// Up to `limit` members of a group in the order its declaration
+    /// lists them, nested groups expanded where they are listed (for
+    /// hover and completion, which show a few names).
+    pub fn group_members_listed(&self, group: GroupId, limit: usize) -> Vec<PartyId> {
+        let mut out = Vec::new();
+        let mut seen = vec![0u64; self.parties.len().div_ceil(64)];
+        let mut stack: Vec<(GroupId, usize)> = vec![(group, 0)];
+        while let Some((g, next)) = stack.pop() {
+            if out.len() >= limit {
+                break;
+            }
+            let Some(member) = self
+                .groups
+                .get(g.index())
+                .and_then(|info| info.direct.get(next))
+            else {
+                continue;
+            };
+            stack.push((g, next + 1));
+            match *member {
+                NameRef::Party(p) => {
+                    let (w, bit) = (p.index() / 64, 1u64 << (p.index() % 64));
+                    if let Some(word) = seen.get_mut(w)
+                        && *word & bit == 0
+                    {
+                        *word |= bit;
+                        out.push(p);
+                    }
+                }
+                NameRef::Group(inner) => stack.push((inner, 0)),
+            }
+        }
+        out
     }
     pub fn label_of(&self, label: &LabelRef) -> &str {
         match label {

@@ -12,8 +12,9 @@ use jiff::civil::Date;
 
 use super::choices::distinct_by_signature;
 use crate::names::{
-    Action, Anchor, AssetId, ClauseId, ClauseInfo, Cond, Duty, EventId, FactId, Hierarchy, Model,
-    NodeId, PartyId, PartyRef, PartyRole, PartySelector, PartySet, TimeExpr, Window,
+    Action, Anchor, AssetId, ClauseId, ClauseInfo, Cond, Duty, EventId, FactId, GroupInfo,
+    Hierarchy, Model, NameRef, NodeId, PartyId, PartyRef, PartyRole, PartySelector, PartySet,
+    TimeExpr, Window,
 };
 use crate::syntax::ast::Duration;
 use crate::terms::Cmp;
@@ -109,13 +110,29 @@ impl Mentions {
             let Some(clause) = model.clauses.get(id.index()) else {
                 continue;
             };
-            m.clause(model, clause, duties);
+            m.clause(clause, duties);
         }
         m.named.sort_unstable();
         m.named.dedup();
         m.facts.sort_unstable();
         m.facts.dedup();
         m
+    }
+
+    /// The parties named, with every member of the groups named (the
+    /// diff, which keys parties by name, tells them apart this way).
+    pub fn named_with_group_members(&self, model: &Model) -> Vec<PartyId> {
+        let mut out = self.named.clone();
+        for s in &self.named_selectors {
+            if let PartySelector::Group(g) = s
+                && let Some(group) = model.groups.get(g.index())
+            {
+                out.extend(group.members());
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// An event compared with another point in time.
@@ -146,13 +163,13 @@ impl Mentions {
         }
     }
 
-    fn clause(&mut self, model: &Model, clause: &ClauseInfo, duties: bool) {
+    fn clause(&mut self, clause: &ClauseInfo, duties: bool) {
         for line in &clause.by {
-            self.parties(model, &line.value, false);
+            self.parties(&line.value, false);
         }
         for line in &clause.to {
             self.to = true;
-            self.parties(model, &line.value, false);
+            self.parties(&line.value, false);
         }
         for line in &clause.field {
             self.fields.extend(line.value.iter().copied());
@@ -162,7 +179,7 @@ impl Mentions {
         }
         self.windows.extend(clause.windows.iter().map(|w| w.value));
         for line in clause.conditions.iter().chain(&clause.moving_windows) {
-            self.cond(model, &line.value);
+            self.cond(&line.value);
         }
         self.versions.extend(clause.in_force.from);
         self.versions.extend(clause.in_force.ends);
@@ -174,7 +191,7 @@ impl Mentions {
                     | Duty::Pay(_, set)
                     | Duty::Share(set)
                     | Duty::Compensate(set) => {
-                        self.parties(model, set, true);
+                        self.parties(set, true);
                         self.duty_sets.push(set.clone());
                     }
                     Duty::Text(_) => {}
@@ -183,14 +200,14 @@ impl Mentions {
         }
     }
 
-    fn cond(&mut self, model: &Model, cond: &Cond) {
+    fn cond(&mut self, cond: &Cond) {
         match cond {
             Cond::And(parts) | Cond::Or(parts) => {
                 for p in parts {
-                    self.cond(model, p);
+                    self.cond(p);
                 }
             }
-            Cond::Not(inner) => self.cond(model, inner),
+            Cond::Not(inner) => self.cond(inner),
             Cond::Bool(_) => {}
             Cond::Exclusive => self.exclusive = true,
             Cond::Sublicensable => self.sublicensable = true,
@@ -200,10 +217,10 @@ impl Mentions {
             Cond::TerritoryIn(n) => self.territories.push(*n),
             Cond::ToIn(set) => {
                 self.to = true;
-                self.parties(model, set, false);
+                self.parties(set, false);
             }
             Cond::ConsentOf { parties, .. } => {
-                self.parties(model, parties, true);
+                self.parties(parties, true);
                 self.consents.push(parties.clone());
             }
             Cond::ObjectionOf {
@@ -211,7 +228,7 @@ impl Mentions {
                 after_notice,
                 before,
             } => {
-                self.parties(model, parties, true);
+                self.parties(parties, true);
                 self.objections.push(parties.clone());
                 if after_notice.is_some() || before.is_some() {
                     self.objection_qualifiers.push((*after_notice, *before));
@@ -230,7 +247,7 @@ impl Mentions {
                 }
             }
             Cond::NoticeTo(set, cmp, d) => {
-                self.parties(model, set, true);
+                self.parties(set, true);
                 self.notices.push((set.clone(), *cmp, *d));
             }
             Cond::Fact(f) => self.facts.push(*f),
@@ -240,13 +257,13 @@ impl Mentions {
 
     /// `fact`: the set is one of facts or duties, whose members include
     /// the outsiders an action names.
-    fn parties(&mut self, model: &Model, set: &PartySet, fact: bool) {
+    fn parties(&mut self, set: &PartySet, fact: bool) {
         for s in set.include.iter().chain(&set.except) {
-            self.selector(model, s, fact);
+            self.selector(s, fact);
         }
     }
 
-    fn selector(&mut self, model: &Model, s: &PartySelector, fact: bool) {
+    fn selector(&mut self, s: &PartySelector, fact: bool) {
         match s {
             PartySelector::Party(p) => {
                 self.named.push(*p);
@@ -254,10 +271,9 @@ impl Mentions {
                     self.named_selectors.push(s.clone());
                 }
             }
-            PartySelector::Group(g) => {
-                if let Some(group) = model.groups.get(g.index()) {
-                    self.named.extend(group.members.iter().copied());
-                }
+            PartySelector::Group(_) => {
+                // Its members are told apart by [`GroupRegions`], never
+                // listed here: nested groups would make that quadratic.
                 if !self.named_selectors.contains(s) {
                     self.named_selectors.push(s.clone());
                 }
@@ -279,7 +295,7 @@ impl Mentions {
             | PartySelector::DefaultingParties => self.lifecycle = true,
             PartySelector::AffiliatesOf(inner) => {
                 self.lifecycle = true;
-                self.selector(model, inner, fact)
+                self.selector(inner, fact)
             }
         }
     }
@@ -291,7 +307,14 @@ pub(crate) struct PartyClasses {
     classes: Vec<Vec<PartyId>>,
     /// Each party's class.
     of: Vec<usize>,
+    /// How many classes each group has members of; `None` when the
+    /// table that counts them (a bit per group and class) would be large,
+    /// and a group's members are then scanned to the end.
+    group_classes: Option<Vec<usize>>,
 }
+
+/// The largest class-by-group table [`PartyClasses`] builds, in words.
+const GROUP_CLASS_WORDS: usize = 1 << 22;
 
 impl PartyClasses {
     pub fn of(model: &Model) -> PartyClasses {
@@ -320,7 +343,12 @@ impl PartyClasses {
             classes[class].push(PartyId(i as u32));
             of.push(class);
         }
-        PartyClasses { classes, of }
+        let group_classes = group_class_counts(model, &of, classes.len());
+        PartyClasses {
+            classes,
+            of,
+            group_classes,
+        }
     }
 
     /// One actor per set of actors alike: same class, same share of the
@@ -367,26 +395,194 @@ impl PartyClasses {
             .collect()
     }
 
-    /// The named parties, then up to `per_class` others of each class.
-    pub fn representatives(&self, named: &[PartyId], per_class: usize) -> Vec<PartyId> {
+    /// The named parties, then up to `per_class` others of each class
+    /// that are neither named nor in `grouped` (the members of the groups
+    /// named, which [`GroupRegions`] represents).
+    pub fn representatives(
+        &self,
+        named: &[PartyId],
+        grouped: &[u64],
+        per_class: usize,
+    ) -> Vec<PartyId> {
         let mut out: Vec<PartyId> = named.to_vec();
         for class in &self.classes {
-            // Both sorted: walk them side by side.
-            let (mut j, mut taken) = (0, 0);
-            for &p in class {
+            let (mut i, mut taken) = (0, 0);
+            while let Some(&p) = class.get(i) {
                 if taken == per_class {
                     break;
                 }
-                while named.get(j).is_some_and(|&n| n < p) {
-                    j += 1;
+                let w = p.index() / 64;
+                let word = grouped.get(w).copied().unwrap_or(0);
+                if word == u64::MAX {
+                    // Runs of 64 grouped parties: skip past them at once.
+                    let free = grouped[w..]
+                        .iter()
+                        .position(|&g| g != u64::MAX)
+                        .map_or(usize::MAX, |k| (w + k) * 64);
+                    i += class[i..].partition_point(|q| q.index() < free);
+                    continue;
                 }
-                if named.get(j) != Some(&p) {
+                i += 1;
+                if word & (1u64 << (p.index() % 64)) == 0 && named.binary_search(&p).is_err() {
                     out.push(p);
                     taken += 1;
                 }
             }
         }
         out
+    }
+
+    /// Up to `per_class` members of `group` of each class it has members
+    /// of, lowest ids first, none of them `named`.
+    fn members_per_class(
+        &self,
+        group: &GroupInfo,
+        id: usize,
+        named: &[PartyId],
+        per_class: usize,
+        out: &mut Vec<PartyId>,
+    ) {
+        let present = self
+            .group_classes
+            .as_ref()
+            .and_then(|counts| counts.get(id).copied())
+            .unwrap_or(usize::MAX);
+        let mut taken: fnv::FnvHashMap<usize, usize> = fnv::FnvHashMap::default();
+        let mut full = 0;
+        for p in group.members() {
+            if full == present {
+                break;
+            }
+            if named.binary_search(&p).is_ok() {
+                continue;
+            }
+            let class = self.of.get(p.index()).copied().unwrap_or(usize::MAX);
+            let count = taken.entry(class).or_insert(0);
+            if *count < per_class {
+                out.push(p);
+                *count += 1;
+                if *count == per_class {
+                    full += 1;
+                }
+            }
+        }
+    }
+}
+
+/// How many classes each group has members of, computed inner groups
+/// first (a group's classes are the union of its members'); `None` past
+/// [`GROUP_CLASS_WORDS`].
+fn group_class_counts(model: &Model, of: &[usize], classes: usize) -> Option<Vec<usize>> {
+    let words = classes.div_ceil(64);
+    if words.saturating_mul(model.groups.len()) > GROUP_CLASS_WORDS {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..model.groups.len())
+        .filter(|&g| model.groups[g].rank != u32::MAX)
+        .collect();
+    order.sort_by_key(|&g| model.groups[g].rank);
+    let mut bits = vec![vec![0u64; words]; model.groups.len()];
+    for g in order {
+        let mut mine = vec![0u64; words];
+        for m in &model.groups[g].direct {
+            match m {
+                NameRef::Party(p) => {
+                    if let Some(&class) = of.get(p.index())
+                        && let Some(w) = mine.get_mut(class / 64)
+                    {
+                        *w |= 1u64 << (class % 64);
+                    }
+                }
+                NameRef::Group(inner) => {
+                    for (w, b) in mine.iter_mut().zip(&bits[inner.index()]) {
+                        *w |= b;
+                    }
+                }
+            }
+        }
+        bits[g] = mine;
+    }
+    Some(
+        bits.iter()
+            .map(|b| b.iter().map(|w| w.count_ones() as usize).sum())
+            .collect(),
+    )
+}
+
+/// The members of the groups a question names, told apart by which of
+/// those groups hold them: walked from the outermost group in, a group
+/// that every named group holds needs only a few members per class
+/// (they are all alike), and nothing nested in it is visited. The cost
+/// follows the groups between the named ones, never their sizes.
+pub(crate) struct GroupRegions {
+    /// Candidates: a few per class of each region, sorted.
+    pub members: Vec<PartyId>,
+    /// Every member of a named group.
+    pub grouped: Vec<u64>,
+}
+
+impl GroupRegions {
+    pub fn of(
+        model: &Model,
+        classes: &PartyClasses,
+        selectors: &[PartySelector],
+        named: &[PartyId],
+        per_class: usize,
+    ) -> GroupRegions {
+        let mut grouped = vec![0u64; model.parties.len().div_ceil(64)];
+        let mut members = Vec::new();
+        let mut signature: fnv::FnvHashMap<usize, u128> = fnv::FnvHashMap::default();
+        let mut all = 0u128;
+        for (i, s) in selectors.iter().enumerate() {
+            let PartySelector::Group(g) = s else { continue };
+            let Some(group) = model.groups.get(g.index()) else {
+                continue;
+            };
+            for (w, b) in grouped.iter_mut().zip(&group.member_bits) {
+                *w |= b;
+            }
+            if selectors.len() > 128 {
+                // Too many to tell apart by bits: every member stays.
+                members.extend(group.members());
+                continue;
+            }
+            all |= 1 << i;
+            *signature.entry(g.index()).or_insert(0) |= 1 << i;
+        }
+        // Outermost first: a group is visited after every group that
+        // holds it, so its signature is complete when it is popped.
+        let mut queue: std::collections::BinaryHeap<(u32, usize)> = signature
+            .keys()
+            .map(|&g| (model.groups[g].rank, g))
+            .collect();
+        let mut done: fnv::FnvHashSet<usize> = fnv::FnvHashSet::default();
+        while let Some((_, g)) = queue.pop() {
+            if !done.insert(g) {
+                continue;
+            }
+            let group = &model.groups[g];
+            let sig = signature.get(&g).copied().unwrap_or(0);
+            if sig == all {
+                // Held by every named group: its members are alike.
+                classes.members_per_class(group, g, named, per_class, &mut members);
+                continue;
+            }
+            for m in &group.direct {
+                match *m {
+                    NameRef::Party(p) => members.push(p),
+                    NameRef::Group(inner) => {
+                        let entry = signature.entry(inner.index()).or_insert(0);
+                        *entry |= sig;
+                        if !done.contains(&inner.index()) {
+                            queue.push((model.groups[inner.index()].rank, inner.index()));
+                        }
+                    }
+                }
+            }
+        }
+        members.sort_unstable();
+        members.dedup();
+        GroupRegions { members, grouped }
     }
 }
 
@@ -409,9 +605,19 @@ impl Axes {
             named.dedup();
         }
         let needs_to = needs_counterparty(model, verb);
+        // Named parties and the regions of the named groups, then a few
+        // parties of each class outside both.
+        let candidates = |per_class: usize| {
+            let regions =
+                GroupRegions::of(model, classes, &mentions.named_selectors, &named, per_class);
+            let mut listed = named.clone();
+            listed.extend(regions.members);
+            listed.sort_unstable();
+            listed.dedup();
+            classes.representatives(&listed, &regions.grouped, per_class)
+        };
         let counterparties = (mentions.to || mentions.outsider_sets || needs_to).then(|| {
-            classes
-                .representatives(&named, 2)
+            candidates(2)
                 .into_iter()
                 .map(PartyRef::Known)
                 .chain([PartyRef::Outsider(outsider.to_string())])
@@ -420,12 +626,7 @@ impl Axes {
         Axes {
             asset,
             verb,
-            actors: classes.distinct_actors(
-                model,
-                mentions,
-                asset,
-                classes.representatives(&named, 1),
-            ),
+            actors: classes.distinct_actors(model, mentions, asset, candidates(1)),
             counterparties,
             fields: node_representatives(&model.fields, &trees.fields, &mentions.fields),
             territories: node_representatives(

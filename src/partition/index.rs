@@ -3,7 +3,7 @@
 //! through an inverted index rather than by comparing every pair.
 
 use crate::names::{
-    AssetId, AssetSelector, ClauseId, ClauseInfo, Hierarchy, Model, NodeId, PartyId,
+    AssetId, AssetSelector, ClauseId, ClauseInfo, Hierarchy, Model, NodeId, PartyId, PartySelector,
 };
 use crate::terms::ClauseKind;
 
@@ -447,19 +447,44 @@ fn actor_domain(model: &Model, clause: &ClauseInfo) -> Option<Vec<PartyId>> {
     /// Larger lists (big or nested groups) are not indexed: the index
     /// stays the size of the policy.
     const MAX_LISTED: usize = 64;
-    let mut domain: Option<Vec<PartyId>> = None;
+    // Each line that names only parties and groups, as bits; their
+    // intersection is the domain. Bits, not lists: a nested group's
+    // members are never flattened.
+    let words = model.parties.len().div_ceil(64);
+    let mut domain: Option<Vec<u64>> = None;
     for line in &clause.by {
-        if let Some(named) = crate::decide::eval::named_members(model, &line.value) {
-            domain = Some(match domain {
-                None => named,
-                Some(d) => d
-                    .into_iter()
-                    .filter(|p| named.binary_search(p).is_ok())
-                    .collect(),
-            });
+        let mut bits = vec![0u64; words];
+        let only_named = line.value.include.iter().all(|selector| match selector {
+            PartySelector::Party(p) => {
+                if let Some(w) = bits.get_mut(p.index() / 64) {
+                    *w |= 1u64 << (p.index() % 64);
+                }
+                true
+            }
+            PartySelector::Group(g) => model.groups.get(g.index()).is_some_and(|group| {
+                for (w, g) in bits.iter_mut().zip(&group.member_bits) {
+                    *w |= g;
+                }
+                true
+            }),
+            _ => false,
+        });
+        if !only_named {
+            continue;
         }
+        domain = Some(match domain {
+            None => bits,
+            Some(mut d) => {
+                for (w, b) in d.iter_mut().zip(&bits) {
+                    *w &= b;
+                }
+                d
+            }
+        });
     }
-    domain.filter(|d| d.len() <= MAX_LISTED)
+    let domain = domain?;
+    let size: usize = domain.iter().map(|w| w.count_ones() as usize).sum();
+    (size <= MAX_LISTED).then(|| crate::names::bit_members(&domain).collect())
 }
 
 /// Listed under its assets (like the engine's index): named assets and
