@@ -477,3 +477,44 @@ fn amendments_date_findings_and_versions_are_not_compared() {
     );
     insta::assert_snapshot!("amended", rendered);
 }
+
+/// Issue 18: contradictions are counted per set of forbids in force on
+/// the same days (a permit no priority touches) and pair by pair (one
+/// with priorities): both give the same answer, and a permit in force
+/// only from an amendment misses the forbids it removed or replaced.
+#[test]
+fn contradictions_follow_the_days_each_forbid_is_in_force() {
+    let mut agreement = String::from(
+        "agreement \"T\" { effective 2025-01-01 expires 2030-12-31 }\nparty a \"A\"\n\
+         asset x \"X\" { class foreground type patent owner a }\n\
+         asset y \"Y\" { class foreground type patent owner a }\n\
+         clause Z { forbid research of y }\n\
+         clause P1 { permit research of x }\n\
+         clause P2 notwithstanding Z { permit research of x }\n",
+    );
+    for i in 1..=12 {
+        agreement.push_str(&format!("clause F{i} {{ forbid research of x }}\n"));
+    }
+    let amendment = "amendment A1 \"One\" effective 2027-01-01 removes F3\n\
+                     clause F5 { forbid research of x }\n\
+                     clause P3 { permit research of x }\n";
+    let mut sources = SourceMap::default();
+    sources.add("agreement.ipl", PathBuf::from("agreement.ipl"), agreement);
+    sources.add("a1.ipl", PathBuf::from("a1.ipl"), amendment.to_string());
+    let policy = policy::analyze(sources);
+    assert!(!policy.has_errors(), "{:#?}", policy.diagnostics);
+    let found: Vec<String> = lint::lint(&policy, &options())
+        .into_iter()
+        .filter(|d| d.code.as_str() == "ipl::lint::contradiction")
+        .map(|d| d.message)
+        .collect();
+    let all = "13 forbids cover exactly the same actions: `F1`, `F2`, `F3`, `F4`, `F5`, `F6`, `F7`, `F8`, `F9`, `F10` and 3 more";
+    assert_eq!(
+        found,
+        [
+            format!("permit `P1` and {all}"),
+            format!("permit `P2` and {all}"),
+            "permit `P3` and 11 forbids cover exactly the same actions: `F1`, `F2`, `F4`, `F6`, `F7`, `F8`, `F9`, `F10`, `F11`, `F12` and 1 more".to_string(),
+        ]
+    );
+}

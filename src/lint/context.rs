@@ -185,18 +185,29 @@ impl<'p> LintCtx<'p> {
     /// [`CONTRADICTION_NAMES`] forbids each.
     pub fn contradictions(&self) -> &[Contradiction] {
         self.contradictions.get_or_init(|| {
+            // The forbids of each scope, and the same split by the days
+            // they are in force: a permit no priority touches contradicts
+            // every forbid of its scope in force with it, counted per
+            // split, so that N permits and N forbids of one scope cost
+            // N times the splits, not N².
             let mut groups: HashMap<String, Vec<ClauseId>> = HashMap::new();
             for (id, clause) in self.clauses() {
                 if clause.kind == ClauseKind::Forbid {
                     groups.entry(scope_key(clause)).or_default().push(id);
                 }
             }
+            let splits: HashMap<&str, Vec<InForceSplit>> = groups
+                .iter()
+                .map(|(key, forbids)| (key.as_str(), self.split_by_in_force(forbids)))
+                .collect();
             let mut found = Vec::new();
             for (id, clause) in self.clauses() {
                 if clause.kind != ClauseKind::Permit {
                     continue;
                 }
-                let Some(group) = groups.get(&scope_key(clause)) else {
+                let key = scope_key(clause);
+                let (Some(group), Some(splits)) = (groups.get(&key), splits.get(key.as_str()))
+                else {
                     continue;
                 };
                 let mut entry = Contradiction {
@@ -204,17 +215,27 @@ impl<'p> LintCtx<'p> {
                     forbids: Vec::new(),
                     count: 0,
                 };
-                for &other in group {
-                    if self.clause(other).kind == ClauseKind::Forbid
-                        && self.in_force_together(id, other)
-                        && !self.regions.prevails(id, other)
-                        && !self.regions.prevails(other, id)
-                    {
-                        entry.count += 1;
-                        if entry.forbids.len() < CONTRADICTION_NAMES {
-                            entry.forbids.push(other);
+                if self.prevails_over_any(id) || self.prevailed_over(id) {
+                    for &other in group {
+                        if self.in_force_together(id, other)
+                            && !self.regions.prevails(id, other)
+                            && !self.regions.prevails(other, id)
+                        {
+                            entry.count += 1;
+                            if entry.forbids.len() < CONTRADICTION_NAMES {
+                                entry.forbids.push(other);
+                            }
                         }
                     }
+                } else {
+                    for split in splits {
+                        if self.in_force_together(id, split.first[0]) {
+                            entry.count += split.count;
+                            entry.forbids.extend(&split.first);
+                        }
+                    }
+                    entry.forbids.sort_unstable();
+                    entry.forbids.truncate(CONTRADICTION_NAMES);
                 }
                 if entry.count > 0 {
                     found.push(entry);
@@ -222,6 +243,27 @@ impl<'p> LintCtx<'p> {
             }
             found
         })
+    }
+
+    /// Forbids (in source order) split by the days they are in force.
+    fn split_by_in_force(&self, forbids: &[ClauseId]) -> Vec<InForceSplit> {
+        let mut out: Vec<InForceSplit> = Vec::new();
+        let mut at: HashMap<crate::names::InForce, usize> = HashMap::new();
+        for &f in forbids {
+            let index = *at.entry(self.clause(f).in_force).or_insert_with(|| {
+                out.push(InForceSplit {
+                    count: 0,
+                    first: Vec::new(),
+                });
+                out.len() - 1
+            });
+            let split = &mut out[index];
+            split.count += 1;
+            if split.first.len() < CONTRADICTION_NAMES {
+                split.first.push(f);
+            }
+        }
+        out
     }
 
     /// Is the permit one that `contradictions` lists?
@@ -241,6 +283,13 @@ impl<'p> LintCtx<'p> {
 /// How many contradicting forbids a finding names (the count says the
 /// rest).
 pub(crate) const CONTRADICTION_NAMES: usize = 10;
+
+/// Forbids of one scope in force on the same days.
+struct InForceSplit {
+    count: usize,
+    /// The first [`CONTRADICTION_NAMES`], in source order (never empty).
+    first: Vec<ClauseId>,
+}
 
 /// A permit and the forbids that cover exactly its actions with no
 /// priority either way.

@@ -96,7 +96,7 @@ pub struct AmendmentInfo {
 
 /// The days a clause or grant version is in force: from `from` (inclusive)
 /// up to the day before `ends` (exclusive); `None` is open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct InForce {
     pub from: Option<Date>,
     pub ends: Option<Date>,
@@ -703,5 +703,62 @@ impl Model {
             LabelRef::Clause(c) => &self.clauses[c.index()].label,
             LabelRef::Grant(g) => &self.grants[g.index()].label,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::analyze;
+    use crate::source::SourceMap;
+
+    fn model(text: &str) -> Model {
+        let mut sources = SourceMap::default();
+        sources.add("t.ipl", "t.ipl".into(), text.to_string());
+        analyze(sources).model
+    }
+
+    fn group(m: &Model, name: &str) -> GroupId {
+        match m.names.get(name) {
+            Some(NameRef::Group(g)) => *g,
+            _ => panic!("no group {name}"),
+        }
+    }
+
+    fn names(m: &Model, parties: &[PartyId]) -> Vec<String> {
+        parties.iter().map(|p| m.party(*p).name.clone()).collect()
+    }
+
+    #[test]
+    fn nested_groups_keep_bits_size_and_listed_order() {
+        let m = model(
+            "party a \"A\"\nparty b \"B\"\nparty c \"C\"\nparty d \"D\"\n\
+             group inner = c, a\ngroup outer = d, inner, a, b\ngroup top = outer, inner\n",
+        );
+        let top = group(&m, "top");
+        let info = &m.groups[top.index()];
+        assert_eq!(info.size, 4);
+        // Ids ascending from the bits; declaration order when listed.
+        assert_eq!(
+            names(&m, &info.members().collect::<Vec<_>>()),
+            ["a", "b", "c", "d"]
+        );
+        assert_eq!(
+            names(&m, &m.group_members_listed(top, 10)),
+            ["d", "c", "a", "b"]
+        );
+        assert_eq!(names(&m, &m.group_members_listed(top, 2)), ["d", "c"]);
+        // Every group comes after the groups it lists.
+        let rank = |n: &str| m.groups[group(&m, n).index()].rank;
+        assert!(rank("inner") < rank("outer") && rank("outer") < rank("top"));
+    }
+
+    #[test]
+    fn a_group_on_a_cycle_has_no_members() {
+        let m = model("party a \"A\"\ngroup x = a, y\ngroup y = x\n");
+        let x = group(&m, "x");
+        assert_eq!(m.groups[x.index()].size, 0);
+        assert_eq!(m.groups[x.index()].rank, u32::MAX);
+        assert!(m.group_members_listed(x, 10).is_empty());
     }
 }
