@@ -203,11 +203,34 @@ fn nodes(
     if all_used {
         return;
     }
-    let referenced: Vec<NodeId> = named.iter().filter_map(|n| tree.get(n)).collect();
+    // The pre-order intervals of the referenced nodes, by start, with
+    // the furthest end so far: a node is used when a referenced node lies
+    // in its interval or its start lies in a referenced one's (binary
+    // searches, so a tree of N nodes costs N log N, not N²).
+    let mut referenced: Vec<(u32, u32)> = named
+        .iter()
+        .filter_map(|n| tree.get(n))
+        .filter_map(|r| tree.nodes.get(r.index()))
+        .map(|r| (r.enter, r.exit))
+        .collect();
+    referenced.sort_unstable();
+    let furthest: Vec<u32> = referenced
+        .iter()
+        .scan(0, |most, &(_, exit)| {
+            *most = exit.max(*most);
+            Some(*most)
+        })
+        .collect();
     let used = |n: NodeId| {
-        referenced
-            .iter()
-            .any(|&r| tree.covers(n, r) || tree.covers(r, n))
+        let Some(node) = tree.nodes.get(n.index()) else {
+            return false;
+        };
+        let after = referenced.partition_point(|&(enter, _)| enter < node.enter);
+        let below = referenced
+            .get(after)
+            .is_some_and(|&(enter, _)| enter <= node.exit);
+        let above = referenced.partition_point(|&(enter, _)| enter <= node.enter);
+        below || (above > 0 && furthest[above - 1] >= node.enter)
     };
     for (i, node) in tree.nodes.iter().enumerate() {
         let id = NodeId(i as u32);
