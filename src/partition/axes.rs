@@ -607,26 +607,26 @@ impl Axes {
         let needs_to = needs_counterparty(model, verb);
         // Named parties and the regions of the named groups, then a few
         // parties of each class outside both.
-        let candidates = |per_class: usize| {
-            let regions =
-                GroupRegions::of(model, classes, &mentions.named_selectors, &named, per_class);
-            let mut listed = named.clone();
-            listed.extend(regions.members);
-            listed.sort_unstable();
-            listed.dedup();
-            classes.representatives(&listed, &regions.grouped, per_class)
-        };
+        // Named parties and two of each region of the named groups (two,
+        // so that a counterparty can differ from the actor; the actors
+        // keep the first of each), then parties of each class outside both.
+        let regions = GroupRegions::of(model, classes, &mentions.named_selectors, &named, 2);
+        named.extend(regions.members);
+        named.sort_unstable();
+        named.dedup();
         let counterparties = (mentions.to || mentions.outsider_sets || needs_to).then(|| {
-            candidates(2)
+            classes
+                .representatives(&named, &regions.grouped, 2)
                 .into_iter()
                 .map(PartyRef::Known)
                 .chain([PartyRef::Outsider(outsider.to_string())])
                 .collect()
         });
+        let actors = classes.representatives(&named, &regions.grouped, 1);
         Axes {
             asset,
             verb,
-            actors: classes.distinct_actors(model, mentions, asset, candidates(1)),
+            actors: classes.distinct_actors(model, mentions, asset, actors),
             counterparties,
             fields: node_representatives(&model.fields, &trees.fields, &mentions.fields),
             territories: node_representatives(
