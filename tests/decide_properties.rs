@@ -374,5 +374,5 @@ fn decided(policy: &Policy, action: &str) -> Option<(Decision, Option<String>)> 
     let syntax = ipcheck::syntax::parse_action(action, FileId(0)).ok()?;
     let action = resolve_action(&policy.model, &syntax, FileId(0)).ok()?;
     let record = Engine::new(&policy.model).decide(&action);
-    Some((record.decision, record.decided_by))
+    Some((record.decision, record.decided_by.map(|by| by.to_string())))
 }

@@ -177,7 +177,7 @@ fn every_witness_parses_and_shows_the_problem() {
                         .unwrap_or("");
                     let permit = first_label(&d.message);
                     assert!(
-                        matches!(status(&record, permit), Status::BlockedBy { label } if named.split(", ").any(|n| n == label)),
+                        matches!(status(&record, permit), Status::BlockedBy { label } if named.split(", ").any(|n| n == &**label)),
                         "{context}"
                     );
                 }
@@ -189,7 +189,7 @@ fn every_witness_parses_and_shows_the_problem() {
                     assert_eq!(
                         status(&record, permit),
                         &Status::BlockedBy {
-                            label: forbid.to_string()
+                            label: forbid.into()
                         },
                         "{context}"
                     );
@@ -222,7 +222,7 @@ fn every_witness_parses_and_shows_the_problem() {
                     let duty = d.message.split('`').nth(1).unwrap_or("");
                     let kind = duty.split(' ').next().unwrap_or("");
                     let from_escaper =
-                        |o: &&ipcheck::decide::duties::DutyOutcome| o.clause == escaper;
+                        |o: &&ipcheck::decide::duties::DutyOutcome| &*o.clause == escaper;
                     assert!(
                         !record
                             .obligations

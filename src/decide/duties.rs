@@ -2,6 +2,8 @@
 //! violated or open) and obligations the action incurs, one outcome per
 //! party owed; and the `owes` lines of scenarios matched against them.
 
+use std::sync::Arc;
+
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -52,7 +54,8 @@ pub enum Owed {
 /// A duty as it bears on one action, for one party.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DutyOutcome {
-    pub clause: String,
+    /// The clause's label, shared with the engine.
+    pub clause: Arc<str>,
     #[serde(skip)]
     pub clause_id: ClauseId,
     /// What is owed, in words: "notify `umicore` 45 days before".
@@ -75,12 +78,12 @@ pub struct DutyOutcome {
 pub fn outcomes(
     ctx: &Ctx,
     clause_id: ClauseId,
-    label: &str,
+    label: &Arc<str>,
     duty: &Located<Duty>,
 ) -> Vec<DutyOutcome> {
     let model = ctx.model;
     let outcome = |duty_text: String, owed: Owed, status, deadline, detail| DutyOutcome {
-        clause: label.to_string(),
+        clause: label.clone(),
         clause_id,
         duty: duty_text,
         status,
@@ -97,16 +100,15 @@ pub fn outcomes(
             ctx.members(parties)
                 .iter()
                 .map(|p| {
-                    let text = format!("notify `{}` {} before", name(p), due);
-                    let owed = Owed::Notify {
-                        party: name(p),
-                        deadline,
-                    };
-                    match ctx.notice_received(p) {
-                        Some(received) if deadline.is_some_and(|d| received <= d) => {
+                    let party = name(p);
+                    let text = format!("notify `{party}` {due} before");
+                    let owed = Owed::Notify { party, deadline };
+                    let received = ctx.notice_received(p);
+                    match (notice_status(received, deadline), received) {
+                        (DutyStatus::Satisfied, _) => {
                             outcome(text, owed, DutyStatus::Satisfied, None, None)
                         }
-                        Some(received) => {
+                        (_, Some(received)) => {
                             let due_by = deadline.map_or_else(
                                 || "no day is early enough".to_string(),
                                 |d| format!("due by {d}"),
@@ -119,7 +121,7 @@ pub fn outcomes(
                                 Some(format!("notice received on {received}, {due_by}")),
                             )
                         }
-                        None => outcome(text, owed, DutyStatus::Open, deadline, None),
+                        (_, None) => outcome(text, owed, DutyStatus::Open, deadline, None),
                     }
                 })
                 .collect()
@@ -128,8 +130,9 @@ pub fn outcomes(
             .members(parties)
             .iter()
             .map(|p| {
-                let text = format!("obtain the consent of `{}`", name(p));
-                let owed = Owed::Consent { party: name(p) };
+                let party = name(p);
+                let text = format!("obtain the consent of `{party}`");
+                let owed = Owed::Consent { party };
                 match ctx.consented(p) {
                     Tri::True => outcome(text, owed, DutyStatus::Satisfied, None, None),
                     Tri::False => outcome(
@@ -160,9 +163,10 @@ pub fn outcomes(
             .members(parties)
             .iter()
             .map(|p| {
+                let party = name(p);
                 outcome(
-                    format!("compensate `{}` fairly", name(p)),
-                    Owed::Compensate { party: name(p) },
+                    format!("compensate `{party}` fairly"),
+                    Owed::Compensate { party },
                     DutyStatus::Incurred,
                     None,
                     None,
@@ -176,6 +180,35 @@ pub fn outcomes(
             None,
             None,
         )],
+    }
+}
+
+/// A notice received on `received` against the last day it may be
+/// received: satisfied, violated (too late, or no day is early enough), or
+/// open (not yet given).
+fn notice_status(received: Option<Date>, deadline: Option<Date>) -> DutyStatus {
+    match received {
+        Some(r) if deadline.is_some_and(|d| r <= d) => DutyStatus::Satisfied,
+        Some(_) => DutyStatus::Violated,
+        None => DutyStatus::Open,
+    }
+}
+
+/// Does any party's outcome of this duty stay open or violated? The
+/// statuses `outcomes` gives, without putting them in words.
+pub fn unmet(ctx: &Ctx, duty: &Located<Duty>) -> bool {
+    match &duty.value {
+        Duty::Notify(parties, due) => {
+            let deadline = ctx.deadline(*due);
+            ctx.members(parties)
+                .iter()
+                .any(|p| notice_status(ctx.notice_received(p), deadline) != DutyStatus::Satisfied)
+        }
+        Duty::ObtainConsent(parties) => ctx
+            .members(parties)
+            .iter()
+            .any(|p| ctx.consented(p) != Tri::True),
+        Duty::Pay(..) | Duty::Share(_) | Duty::Compensate(_) | Duty::Text(_) => false,
     }
 }
 
@@ -225,7 +258,7 @@ pub fn missing_owed<'o>(
     owes: &Located<Duty>,
     carried: impl Iterator<Item = &'o DutyOutcome> + Clone,
 ) -> Vec<String> {
-    let wanted = outcomes(ctx, ClauseId(0), "", owes);
+    let wanted = outcomes(ctx, ClauseId(0), &Arc::from(""), owes);
     if wanted.is_empty() {
         return vec!["a duty owed to nobody but the actor".to_string()];
     }

@@ -111,25 +111,13 @@ impl Index {
     }
 
     /// The clauses that may concern an action on `asset` with `verb`,
-    /// merged in source order.
-    pub fn candidates(&self, asset: usize, verb: usize) -> Vec<ClauseId> {
-        let a = self.by_asset.get(asset).map_or(&[][..], Vec::as_slice);
-        let v = self.by_verb.get(verb).map_or(&[][..], Vec::as_slice);
-        let key = |c: ClauseId| (self.order.get(c.index()).copied().unwrap_or(0), c);
-        let mut out = Vec::with_capacity(a.len() + v.len());
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() && j < v.len() {
-            if key(a[i]) <= key(v[j]) {
-                out.push(a[i]);
-                i += 1;
-            } else {
-                out.push(v[j]);
-                j += 1;
-            }
+    /// merged in source order (without allocating).
+    pub fn candidates(&self, asset: usize, verb: usize) -> Candidates<'_> {
+        Candidates {
+            by_asset: self.by_asset.get(asset).map_or(&[][..], Vec::as_slice),
+            by_verb: self.by_verb.get(verb).map_or(&[][..], Vec::as_slice),
+            order: &self.order,
         }
-        out.extend_from_slice(&a[i..]);
-        out.extend_from_slice(&v[j..]);
-        out
     }
 
     pub fn grants(&self, asset: usize) -> &[GrantId] {
@@ -138,5 +126,69 @@ impl Index {
 
     pub fn blocking_grants(&self, asset: usize) -> &[GrantId] {
         self.blocking_grants.get(asset).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The merge of an asset's and a verb's clause lists, in source order.
+pub struct Candidates<'i> {
+    by_asset: &'i [ClauseId],
+    by_verb: &'i [ClauseId],
+    order: &'i [u32],
+}
+
+impl Candidates<'_> {
+    fn key(&self, c: ClauseId) -> (u32, ClauseId) {
+        (self.order.get(c.index()).copied().unwrap_or(0), c)
+    }
+}
+
+impl Iterator for Candidates<'_> {
+    type Item = ClauseId;
+
+    fn next(&mut self) -> Option<ClauseId> {
+        let take_asset = match (self.by_asset.first(), self.by_verb.first()) {
+            (Some(&a), Some(&v)) => self.key(a) <= self.key(v),
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        let list = if take_asset {
+            &mut self.by_asset
+        } else {
+            &mut self.by_verb
+        };
+        let (&first, rest) = list.split_first()?;
+        *list = rest;
+        Some(first)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.by_asset.len() + self.by_verb.len();
+        (n, Some(n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidates_merge_both_lists_in_source_order() {
+        // Clause 2 comes first in source order (an amendment placed early,
+        // say), then 0, 3, 1.
+        let order = [1, 3, 0, 2];
+        let merged = Candidates {
+            by_asset: &[ClauseId(2), ClauseId(3)],
+            by_verb: &[ClauseId(0), ClauseId(1)],
+            order: &order,
+        };
+        assert_eq!(merged.size_hint(), (4, Some(4)));
+        let ids: Vec<u32> = merged.map(|c| c.0).collect();
+        assert_eq!(ids, [2, 0, 3, 1]);
+        let one_sided = Candidates {
+            by_asset: &[],
+            by_verb: &[ClauseId(1), ClauseId(3)],
+            order: &order,
+        };
+        assert_eq!(one_sided.map(|c| c.0).collect::<Vec<_>>(), [1, 3]);
     }
 }

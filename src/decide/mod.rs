@@ -11,6 +11,8 @@ mod priority;
 pub mod record;
 pub mod scenario;
 
+use std::cell::OnceCell;
+use std::fmt;
 use std::sync::Arc;
 
 use duties::{DutyOutcome, DutyStatus};
@@ -31,6 +33,8 @@ pub struct Engine<'m> {
     priority: Priority,
     /// Clause labels and titles, shared by every decision record.
     labels: Vec<(Arc<str>, Option<Arc<str>>)>,
+    /// Grant labels, shared likewise.
+    grant_labels: Vec<Arc<str>>,
 }
 
 /// What permits an action: a permit clause, or a grant its actor holds.
@@ -78,6 +82,11 @@ impl<'m> Engine<'m> {
             index: index::Index::new(model),
             priority: Priority::new(model),
             labels,
+            grant_labels: model
+                .grants
+                .iter()
+                .map(|g| Arc::from(g.label.as_str()))
+                .collect(),
         }
     }
 
@@ -97,11 +106,12 @@ impl<'m> Engine<'m> {
         let candidates = self
             .index
             .candidates(action.asset.index(), action.verb.index());
-        let evals: Vec<(ClauseId, ClauseEval)> = candidates
-            .into_iter()
-            .filter(|id| model.clause(*id).in_force.on(action.date))
-            .map(|id| (id, ctx.clause(model.clause(id))))
-            .collect();
+        let mut evals: Vec<(ClauseId, ClauseEval)> = Vec::with_capacity(candidates.size_hint().0);
+        evals.extend(
+            candidates
+                .filter(|id| model.clause(*id).in_force.on(action.date))
+                .map(|id| (id, ctx.clause(model.clause(id)))),
+        );
         let of_kind = |kind: ClauseKind, tri: Tri| {
             evals
                 .iter()
@@ -110,18 +120,27 @@ impl<'m> Engine<'m> {
         };
         let forbids: Vec<ClauseId> = of_kind(ClauseKind::Forbid, Tri::True).collect();
         let maybe_forbids: Vec<ClauseId> = of_kind(ClauseKind::Forbid, Tri::Unknown).collect();
-        let obliges: Vec<(ClauseId, Vec<DutyOutcome>)> = of_kind(ClauseKind::Oblige, Tri::True)
-            .map(|o| (o, self.duties(&ctx, o)))
-            .collect();
+        // The duties of applicable obliges, put in words only once a
+        // permit needs them.
+        let oblige_duties: OnceCell<Vec<(ClauseId, Vec<DutyOutcome>)>> = OnceCell::new();
+        let obliges = || -> &[(ClauseId, Vec<DutyOutcome>)] {
+            oblige_duties.get_or_init(|| {
+                of_kind(ClauseKind::Oblige, Tri::True)
+                    .map(|o| (o, self.duties(&ctx, o)))
+                    .collect()
+            })
+        };
         let maybe_obliges: Vec<ClauseId> = of_kind(ClauseKind::Oblige, Tri::Unknown)
             .filter(|&o| {
-                self.duties(&ctx, o)
+                model
+                    .clause(o)
+                    .duties
                     .iter()
-                    .any(|d| matches!(d.status, DutyStatus::Open | DutyStatus::Violated))
+                    .any(|d| duties::unmet(&ctx, d))
             })
             .collect();
 
-        let mut consulted: Vec<ClauseStatus> = Vec::new();
+        let mut consulted: Vec<ClauseStatus> = Vec::with_capacity(evals.len());
         let mut outcomes: Vec<PermitOutcome> = Vec::new();
         let mut live: Vec<LivePermit> = Vec::new();
         for (id, eval) in &evals {
@@ -139,7 +158,7 @@ impl<'m> Engine<'m> {
                         .collect();
                     let status = if let Some(&f) = blocked_by.first() {
                         Status::BlockedBy {
-                            label: model.clause(f).label.clone(),
+                            label: self.labels[f.index()].0.clone(),
                         }
                     } else {
                         let mut residuals = Vec::new();
@@ -158,7 +177,7 @@ impl<'m> Engine<'m> {
                             own,
                             &maybe_forbids,
                             &maybe_obliges,
-                            &obliges,
+                            obliges(),
                         ) {
                             Ok(o) => {
                                 let status = if o.decision == Decision::Permit {
@@ -223,7 +242,7 @@ impl<'m> Engine<'m> {
                 Vec::new(),
                 &maybe_forbids,
                 &maybe_obliges,
-                &obliges,
+                obliges(),
             ) {
                 Ok(o) => outcomes.push(o),
                 Err(violated) => live.push(LivePermit {
@@ -288,10 +307,10 @@ impl<'m> Engine<'m> {
         let decider = self.decider(chosen.by);
         record.decision = chosen.decision;
         record.summary = match chosen.decision {
-            Decision::Permit => format!("permitted by {}", decider.words),
+            Decision::Permit => format!("permitted by {decider}"),
             _ => format!(
                 "permitted by {} provided the conditions below hold",
-                decider.words
+                decider
             ),
         };
         record.decided_by = Some(decider.label);
@@ -305,7 +324,7 @@ impl<'m> Engine<'m> {
         record.alternatives = outcomes
             .iter()
             .map(|o| Alternative {
-                label: self.decider(o.by).label,
+                label: self.label(o.by).clone(),
                 decision: o.decision,
             })
             .collect();
@@ -389,12 +408,21 @@ impl<'m> Engine<'m> {
     }
 
     fn duties(&self, ctx: &Ctx, id: ClauseId) -> Vec<DutyOutcome> {
-        let clause = self.model.clause(id);
-        clause
+        let label = &self.labels[id.index()].0;
+        self.model
+            .clause(id)
             .duties
             .iter()
-            .flat_map(|d| duties::outcomes(ctx, id, &clause.label, d))
+            .flat_map(|d| duties::outcomes(ctx, id, label, d))
             .collect()
+    }
+
+    /// The label of a clause or grant, shared with every record.
+    fn label(&self, by: PermitBy) -> &Arc<str> {
+        match by {
+            PermitBy::Clause(c) => &self.labels[c.index()].0,
+            PermitBy::Grant(g) => &self.grant_labels[g.index()],
+        }
     }
 
     /// Does `winner` have priority over `loser`: through `notwithstanding`,
@@ -431,10 +459,9 @@ impl<'m> Engine<'m> {
                 let grant = model.grant(g);
                 let version = model.amendment_label(grant.version).map(str::to_string);
                 Decider {
-                    label: grant.label.clone(),
+                    label: self.grant_labels[g.index()].clone(),
                     kind: DeciderKind::Grant,
                     location: grant.location,
-                    words: with_version(format!("grant {}", grant.label), version.as_deref()),
                     version,
                 }
             }
@@ -448,10 +475,9 @@ impl<'m> Engine<'m> {
             .amendment_label(clause.version)
             .map(str::to_string);
         Decider {
-            label: clause.label.clone(),
+            label: self.labels[c.index()].0.clone(),
             kind: DeciderKind::Clause,
             location: clause.location,
-            words: with_version(format!("clause {}", clause.label), version.as_deref()),
             version,
         }
     }
@@ -501,7 +527,7 @@ impl<'m> Engine<'m> {
         };
         if let Some(f) = top {
             let d = self.clause_decider(f);
-            let summary = format!("forbidden by {}", d.words);
+            let summary = format!("forbidden by {d}");
             set(record, d, summary);
         } else if let Some(g) = grant_check.definite {
             let d = self.decider(PermitBy::Grant(g));
@@ -509,7 +535,7 @@ impl<'m> Engine<'m> {
             let summary = format!(
                 "conflicts with {} {} ({})",
                 grant.exclusivity.as_str(),
-                d.words,
+                d,
                 grant_check.overlap
             );
             set(record, d, summary);
@@ -517,12 +543,9 @@ impl<'m> Engine<'m> {
             let d = self.clause_decider(duty.clause_id);
             let by = self.decider(permit.by);
             let summary = if by.label == d.label {
-                format!("{} applies, but a precondition is not met", by.words)
+                format!("{by} applies, but a precondition is not met")
             } else {
-                format!(
-                    "{} applies, but a precondition of {} is not met",
-                    by.words, d.words
-                )
+                format!("{} applies, but a precondition of {} is not met", by, d)
             };
             set(record, d, summary);
         } else {
@@ -538,7 +561,7 @@ impl<'m> Engine<'m> {
                     let clause = model.clause(*id);
                     let failed = e.failed.first()?;
                     Some(NearMiss {
-                        label: clause.label.clone(),
+                        label: self.labels[id.index()].0.clone(),
                         part: failed.part,
                         line: describe::line(model, clause, failed.part, failed.index),
                         location: failed.location,
@@ -549,20 +572,26 @@ impl<'m> Engine<'m> {
     }
 }
 
-/// The clause or grant that decided.
+/// The clause or grant that decided; displayed as "clause 12.2 (as
+/// amended by A1)".
 struct Decider {
-    label: String,
+    label: Arc<str>,
     kind: DeciderKind,
     location: Location,
     version: Option<String>,
-    /// "clause 12.2 (as amended by A1)"
-    words: String,
 }
 
-fn with_version(words: String, version: Option<&str>) -> String {
-    match version {
-        Some(v) => format!("{words} (as amended by {v})"),
-        None => words,
+impl fmt::Display for Decider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let noun = match self.kind {
+            DeciderKind::Clause => "clause",
+            DeciderKind::Grant => "grant",
+        };
+        write!(f, "{noun} {}", self.label)?;
+        match &self.version {
+            Some(v) => write!(f, " (as amended by {v})"),
+            None => Ok(()),
+        }
     }
 }
 

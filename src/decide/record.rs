@@ -15,7 +15,7 @@ use crate::terms::{ClauseKind, Decision};
 pub struct DecisionRecord {
     pub decision: Decision,
     /// The clause or grant label that decided it; `None` for a default deny.
-    pub decided_by: Option<String>,
+    pub decided_by: Option<Arc<str>>,
     pub decided_by_kind: Option<DeciderKind>,
     #[serde(skip)]
     pub decided_by_location: Option<Location>,
@@ -51,13 +51,13 @@ pub enum DeciderKind {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Alternative {
-    pub label: String,
+    pub label: Arc<str>,
     pub decision: Decision,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NearMiss {
-    pub label: String,
+    pub label: Arc<str>,
     pub part: Part,
     /// The line that failed, in IPL syntax.
     pub line: String,
@@ -90,7 +90,7 @@ pub enum Status {
     /// It applies only if unknown facts turn out so.
     MayApply,
     /// A permit blocked by a forbid without priority over it.
-    BlockedBy { label: String },
+    BlockedBy { label: Arc<str> },
     /// A permit whose precondition the facts contradict.
     Violated,
     /// It does not apply: these lines fail (the first one or two).

@@ -29,7 +29,7 @@ pub fn check(model: &Model, scenario: &ScenarioInfo, record: &DecisionRecord) ->
         && scenario
             .expect_by
             .as_ref()
-            .is_none_or(|by| record.decided_by.as_ref() == Some(by));
+            .is_none_or(|by| record.decided_by.as_deref() == Some(by.as_str()));
     let mut missing = Vec::new();
     if let Some(action) = &scenario.action {
         let ctx = Ctx::new(model, action);

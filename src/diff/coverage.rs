@@ -14,7 +14,7 @@ pub fn covered(model: &Model) -> BTreeSet<String> {
         .scenarios
         .iter()
         .filter_map(|s| s.action.as_ref())
-        .filter_map(|a| engine.decide(a).decided_by)
+        .filter_map(|a| engine.decide(a).decided_by.map(|by| by.to_string()))
         .collect()
 }
 

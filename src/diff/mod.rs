@@ -26,6 +26,8 @@ pub mod git;
 mod outcome;
 mod walk;
 
+use std::sync::Arc;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
@@ -427,10 +429,11 @@ fn merge(leaves: Vec<Leaf>, old: &Side, new: &Side) -> Vec<Change> {
         let mut clauses: Vec<String> = group.iter().flat_map(|l| l.clauses.clone()).collect();
         clauses.sort();
         clauses.dedup();
-        let locate = |side: &Side, by: &Option<String>| -> Option<Location> {
+        let locate = |side: &Side, by: &Option<Arc<str>>| -> Option<Location> {
             clauses
                 .iter()
-                .chain(by.iter())
+                .map(String::as_str)
+                .chain(by.as_deref())
                 .find_map(|label| label_location(side.model, label))
         };
         changes.push(Change {

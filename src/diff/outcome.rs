@@ -1,5 +1,7 @@
 //! What a decision is, for comparing two policies: the decision, the deciding clause, the obligations and open preconditions.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::decide::DecisionRecord;
@@ -10,7 +12,7 @@ use crate::terms::Decision;
 /// action and are left out).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Owed {
-    pub clause: String,
+    pub clause: Arc<str>,
     pub duty: String,
 }
 
@@ -19,7 +21,7 @@ pub struct Owed {
 pub struct Outcome {
     pub decision: Decision,
     /// The clause or grant label that decided; `None` for a default deny.
-    pub by: Option<String>,
+    pub by: Option<Arc<str>>,
     pub obligations: Vec<Owed>,
     pub open: Vec<Owed>,
 }

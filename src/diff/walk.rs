@@ -67,7 +67,6 @@ impl<'m> Side<'m> {
         match &self.index {
             Some(index) => index
                 .candidates(asset.index(), verb.index())
-                .into_iter()
                 .filter(|&c| self.regions.concerns(c, asset, verb))
                 .collect(),
             None => (0..self.model.clauses.len())

@@ -56,6 +56,8 @@
 //! }
 //! ```
 
+use std::sync::Arc;
+
 use crate::decide::duties::{DutyStatus, Owed, outcomes};
 use crate::decide::eval::Ctx;
 use crate::decide::logic::Tri;
@@ -179,7 +181,7 @@ fn escape(
 
 /// What a duty owes on an action, per party.
 fn owed(ctx: &Ctx, id: ClauseId, duty: &Located<Duty>) -> Vec<Owed> {
-    outcomes(ctx, id, "", duty)
+    outcomes(ctx, id, &Arc::from(""), duty)
         .into_iter()
         .map(|o| o.owed)
         .collect()
@@ -191,7 +193,7 @@ fn violated(ctx: &Ctx, cx: &LintCtx, id: ClauseId) -> bool {
     cx.clause(id)
         .duties
         .iter()
-        .flat_map(|d| outcomes(ctx, id, "", d))
+        .flat_map(|d| outcomes(ctx, id, &Arc::from(""), d))
         .any(|o| o.status == DutyStatus::Violated)
 }
 

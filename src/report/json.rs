@@ -2,6 +2,8 @@
 //! ranges, code, severity, message, help and related places. Schema
 //! version 1, documented in docs/cli.md.
 
+use std::sync::Arc;
+
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -185,7 +187,7 @@ pub struct DecisionJson<'a> {
     action: &'a str,
     alternatives: &'a [crate::decide::Alternative],
     consulted: &'a [crate::decide::ClauseStatus],
-    decided_by: &'a Option<String>,
+    decided_by: &'a Option<Arc<str>>,
     decided_by_kind: &'a Option<crate::decide::DeciderKind>,
     decided_by_location: Option<Region>,
     decision: crate::terms::Decision,
