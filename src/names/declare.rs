@@ -21,7 +21,7 @@ impl Resolver {
                 amendment.and_then(|a| self.model.amendments[a.index()].effective),
             )
         });
-        let ranks: HashMap<FileId, u32> = {
+        let ranks: FnvHashMap<FileId, u32> = {
             let mut next = 0u32;
             files
                 .iter()

@@ -8,7 +8,7 @@ mod documents;
 mod errors;
 pub mod model;
 
-use std::collections::HashMap;
+use fnv::FnvHashMap;
 
 use jiff::civil::Date;
 
@@ -44,8 +44,8 @@ pub fn resolve(files: &[(FileId, &ast::File)]) -> (Model, Vec<Diagnostic>) {
         model: Model::default(),
         diags: Vec::new(),
         pending_members: Vec::new(),
-        documents: HashMap::new(),
-        item_labels: HashMap::new(),
+        documents: FnvHashMap::default(),
+        item_labels: FnvHashMap::default(),
         versions: Vec::new(),
         rank: 0,
     };
@@ -85,9 +85,9 @@ struct Resolver {
     /// Each group's direct members, expanded by `flatten_groups`.
     pending_members: Vec<(GroupId, Vec<ast::Ident>, FileId)>,
     /// The instrument and amendment each file belongs to.
-    documents: HashMap<FileId, documents::Document>,
+    documents: FnvHashMap<FileId, documents::Document>,
     /// The clause or grant each item declared, by file and item index.
-    item_labels: HashMap<(FileId, usize), LabelRef>,
+    item_labels: FnvHashMap<(FileId, usize), LabelRef>,
     /// Amended versions: (first version, this version, amendment).
     versions: Vec<(LabelRef, LabelRef, AmendmentId)>,
     /// Items seen so far in source order, for `ClauseInfo::order`.

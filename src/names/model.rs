@@ -1,8 +1,6 @@
 //! The resolved policy: every name bound to its declaration, every clause
 //! compiled to ids, dates and ranges the decision engine can use directly.
 
-use std::collections::HashMap;
-
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -32,6 +30,10 @@ id_type!(
     AmendmentId
 );
 
+/// Names to what they declare: hashed with FNV, which is faster than
+/// SipHash on short keys (the policy is the caller's own input).
+pub type NameMap<V> = fnv::FnvHashMap<String, V>;
+
 /// The whole policy after name resolution.
 #[derive(Debug, Default)]
 pub struct Model {
@@ -39,25 +41,25 @@ pub struct Model {
     pub parties: Vec<PartyInfo>,
     pub groups: Vec<GroupInfo>,
     /// Party and group names share one namespace.
-    pub names: HashMap<String, NameRef>,
+    pub names: NameMap<NameRef>,
     pub fields: Hierarchy,
     pub territories: Hierarchy,
     pub verbs: Hierarchy,
     pub assets: Vec<AssetInfo>,
-    pub asset_ids: HashMap<String, AssetId>,
+    pub asset_ids: NameMap<AssetId>,
     pub grants: Vec<GrantInfo>,
     pub clauses: Vec<ClauseInfo>,
     /// Clause and grant labels share one namespace.
-    pub labels: HashMap<String, LabelRef>,
+    pub labels: NameMap<LabelRef>,
     pub scenarios: Vec<ScenarioInfo>,
     /// Declared facts (§7.1), their own namespace.
     pub facts: Vec<DeclaredInfo>,
-    pub fact_ids: HashMap<String, FactId>,
+    pub fact_ids: NameMap<FactId>,
     /// Declared events (§7.4), their own namespace.
     pub events: Vec<DeclaredInfo>,
-    pub event_ids: HashMap<String, EventId>,
+    pub event_ids: NameMap<EventId>,
     pub instruments: Vec<InstrumentInfo>,
-    pub instrument_ids: HashMap<String, InstrumentId>,
+    pub instrument_ids: NameMap<InstrumentId>,
     pub amendments: Vec<AmendmentInfo>,
 }
 
@@ -237,7 +239,7 @@ pub fn bit_members(bits: &[u64]) -> impl Iterator<Item = PartyId> + '_ {
 #[derive(Debug, Default, Clone)]
 pub struct Hierarchy {
     pub nodes: Vec<HierarchyNode>,
-    pub ids: HashMap<String, NodeId>,
+    pub ids: NameMap<NodeId>,
 }
 
 #[derive(Debug, Clone)]
