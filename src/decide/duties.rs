@@ -133,16 +133,15 @@ pub fn outcomes(
                 let party = name(p);
                 let text = format!("obtain the consent of `{party}`");
                 let owed = Owed::Consent { party };
-                match ctx.consented(p) {
-                    Tri::True => outcome(text, owed, DutyStatus::Satisfied, None, None),
-                    Tri::False => outcome(
+                match consent_status(ctx.consented(p)) {
+                    DutyStatus::Violated => outcome(
                         text,
                         owed,
                         DutyStatus::Violated,
                         None,
                         Some("no consent given".to_string()),
                     ),
-                    Tri::Unknown => outcome(text, owed, DutyStatus::Open, None, None),
+                    status => outcome(text, owed, status, None, None),
                 }
             })
             .collect(),
@@ -194,20 +193,34 @@ fn notice_status(received: Option<Date>, deadline: Option<Date>) -> DutyStatus {
     }
 }
 
-/// Does any party's outcome of this duty stay open or violated? The
-/// statuses `outcomes` gives, without putting them in words.
-pub fn unmet(ctx: &Ctx, duty: &Located<Duty>) -> bool {
+/// A consent given, refused, or not yet known.
+fn consent_status(consented: Tri) -> DutyStatus {
+    match consented {
+        Tri::True => DutyStatus::Satisfied,
+        Tri::False => DutyStatus::Violated,
+        Tri::Unknown => DutyStatus::Open,
+    }
+}
+
+/// Does some party's precondition under this duty line (a notice or a
+/// consent) have a status `wanted` accepts? The statuses `outcomes`
+/// gives, without putting them in words; obligations have none to check.
+pub fn any_precondition(
+    ctx: &Ctx,
+    duty: &Located<Duty>,
+    wanted: impl Fn(DutyStatus) -> bool,
+) -> bool {
     match &duty.value {
         Duty::Notify(parties, due) => {
             let deadline = ctx.deadline(*due);
             ctx.members(parties)
                 .iter()
-                .any(|p| notice_status(ctx.notice_received(p), deadline) != DutyStatus::Satisfied)
+                .any(|p| wanted(notice_status(ctx.notice_received(p), deadline)))
         }
         Duty::ObtainConsent(parties) => ctx
             .members(parties)
             .iter()
-            .any(|p| ctx.consented(p) != Tri::True),
+            .any(|p| wanted(consent_status(ctx.consented(p)))),
         Duty::Pay(..) | Duty::Share(_) | Duty::Compensate(_) | Duty::Text(_) => false,
     }
 }

@@ -136,7 +136,7 @@ impl<'m> Engine<'m> {
                     .clause(o)
                     .duties
                     .iter()
-                    .any(|d| duties::unmet(&ctx, d))
+                    .any(|d| duties::any_precondition(&ctx, d, |s| s != DutyStatus::Satisfied))
             })
             .collect();
 
@@ -453,32 +453,21 @@ impl<'m> Engine<'m> {
     /// The clause or grant that decided, for the record.
     fn decider(&self, by: PermitBy) -> Decider {
         let model = self.model;
-        match by {
-            PermitBy::Clause(c) => self.clause_decider(c),
+        let (kind, location, version) = match by {
+            PermitBy::Clause(c) => {
+                let clause = model.clause(c);
+                (DeciderKind::Clause, clause.location, clause.version)
+            }
             PermitBy::Grant(g) => {
                 let grant = model.grant(g);
-                let version = model.amendment_label(grant.version).map(str::to_string);
-                Decider {
-                    label: self.grant_labels[g.index()].clone(),
-                    kind: DeciderKind::Grant,
-                    location: grant.location,
-                    version,
-                }
+                (DeciderKind::Grant, grant.location, grant.version)
             }
-        }
-    }
-
-    fn clause_decider(&self, c: ClauseId) -> Decider {
-        let clause = self.model.clause(c);
-        let version = self
-            .model
-            .amendment_label(clause.version)
-            .map(str::to_string);
+        };
         Decider {
-            label: self.labels[c.index()].0.clone(),
-            kind: DeciderKind::Clause,
-            location: clause.location,
-            version,
+            label: self.label(by).clone(),
+            kind,
+            location,
+            version: model.amendment_label(version).map(str::to_string),
         }
     }
 
@@ -526,7 +515,7 @@ impl<'m> Engine<'m> {
             record.summary = summary;
         };
         if let Some(f) = top {
-            let d = self.clause_decider(f);
+            let d = self.decider(PermitBy::Clause(f));
             let summary = format!("forbidden by {d}");
             set(record, d, summary);
         } else if let Some(g) = grant_check.definite {
@@ -540,12 +529,12 @@ impl<'m> Engine<'m> {
             );
             set(record, d, summary);
         } else if let Some((permit, duty)) = first_violation {
-            let d = self.clause_decider(duty.clause_id);
+            let d = self.decider(PermitBy::Clause(duty.clause_id));
             let by = self.decider(permit.by);
             let summary = if by.label == d.label {
                 format!("{by} applies, but a precondition is not met")
             } else {
-                format!("{} applies, but a precondition of {} is not met", by, d)
+                format!("{by} applies, but a precondition of {d} is not met")
             };
             set(record, d, summary);
         } else {

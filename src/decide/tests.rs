@@ -187,7 +187,7 @@ fn duties_owed_to_the_actor_are_void() {
 }
 
 #[test]
-fn unmet_agrees_with_the_outcomes_statuses() {
+fn precondition_statuses_agree_with_the_outcomes() {
     let p = policy(
         "clause 1 { oblige exploit of solo
                     duty notify b, c 30 days before
@@ -212,7 +212,11 @@ fn unmet_agrees_with_the_outcomes_statuses() {
             let open = statuses
                 .iter()
                 .any(|d| matches!(d.status, DutyStatus::Open | DutyStatus::Violated));
-            assert_eq!(duties::unmet(&ctx, duty), open, "{action:?}: {statuses:#?}");
+            let unmet = duties::any_precondition(&ctx, duty, |s| s != DutyStatus::Satisfied);
+            assert_eq!(unmet, open, "{action:?}: {statuses:#?}");
+            let violated = statuses.iter().any(|d| d.status == DutyStatus::Violated);
+            let refused = duties::any_precondition(&ctx, duty, |s| s == DutyStatus::Violated);
+            assert_eq!(refused, violated, "{action:?}: {statuses:#?}");
         }
     }
 }

@@ -26,9 +26,8 @@ pub mod git;
 mod outcome;
 mod walk;
 
-use std::sync::Arc;
-
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::{Map, Value};

@@ -58,7 +58,7 @@
 
 use std::sync::Arc;
 
-use crate::decide::duties::{DutyStatus, Owed, outcomes};
+use crate::decide::duties::{DutyStatus, Owed, any_precondition, outcomes};
 use crate::decide::eval::Ctx;
 use crate::decide::logic::Tri;
 use crate::diagnostic::{Code, Diagnostic};
@@ -134,6 +134,8 @@ fn escape(
         asset: None,
     };
     let n = forbids.len();
+    // Only what is owed is compared, never which clause owes it.
+    let unlabelled: &Arc<str> = &Arc::from("");
     let search = cx.regions.witness(&question, &mut |ctx, t| {
         let (permit, escaper, f, o) = (t[0], t[1], &t[2..2 + n], &t[2 + n..]);
         if permit == Tri::False || escaper == Tri::False || f.contains(&Tri::True) {
@@ -142,7 +144,7 @@ fn escape(
         if t.contains(&Tri::Unknown) {
             return Verdict::Continue;
         }
-        let wanted: Vec<Owed> = owed(ctx, id, duty);
+        let wanted: Vec<Owed> = owed(ctx, id, duty, unlabelled);
         if wanted.is_empty() || violated(ctx, cx, other) {
             return Verdict::Prune;
         }
@@ -161,7 +163,7 @@ fn escape(
                 cx.clause(c)
                     .duties
                     .iter()
-                    .flat_map(move |e| owed(ctx, c, e))
+                    .flat_map(move |e| owed(ctx, c, e, unlabelled))
             })
             .collect();
         if wanted
@@ -180,8 +182,8 @@ fn escape(
 }
 
 /// What a duty owes on an action, per party.
-fn owed(ctx: &Ctx, id: ClauseId, duty: &Located<Duty>) -> Vec<Owed> {
-    outcomes(ctx, id, &Arc::from(""), duty)
+fn owed(ctx: &Ctx, id: ClauseId, duty: &Located<Duty>, label: &Arc<str>) -> Vec<Owed> {
+    outcomes(ctx, id, label, duty)
         .into_iter()
         .map(|o| o.owed)
         .collect()
@@ -193,8 +195,7 @@ fn violated(ctx: &Ctx, cx: &LintCtx, id: ClauseId) -> bool {
     cx.clause(id)
         .duties
         .iter()
-        .flat_map(|d| outcomes(ctx, id, &Arc::from(""), d))
-        .any(|o| o.status == DutyStatus::Violated)
+        .any(|d| any_precondition(ctx, d, |s| s == DutyStatus::Violated))
 }
 
 /// Does `carried` owe at least what `wanted` does (the same party, a

@@ -219,7 +219,7 @@ impl Resolver {
             }
             // Walk undone groups until one repeats: that loop is a cycle.
             let mut path = vec![start];
-            let mut position = std::collections::HashMap::from([(start, 0usize)]);
+            let mut position: FnvHashMap<_, usize> = FnvHashMap::from_iter([(start, 0)]);
             let cycle = loop {
                 let Some(current) = path.last().copied() else {
                     break None;

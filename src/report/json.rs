@@ -2,9 +2,8 @@
 //! ranges, code, severity, message, help and related places. Schema
 //! version 1, documented in docs/cli.md.
 
-use std::sync::Arc;
-
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use serde::Serialize;
 
